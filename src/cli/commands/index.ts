@@ -1,0 +1,5 @@
+import type { CommandModule } from '../context.ts';
+import { registerConfig } from './config.ts';
+
+/** Every top-level command, in the order `--help` lists them. One file per command. */
+export const commands: readonly CommandModule[] = [registerConfig];

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { loadConfig, type Config, type ConfigKey } from '../config/config.ts';
+import { createLogger, type Logger } from '../core/log.ts';
+import { emit, emitError, type CommandResult, type OutputStreams } from './output.ts';
+
+/** What every command gets: where to write, the environment, and lazily the config and logger. */
+export interface CliContext {
+  io: OutputStreams;
+  env: NodeJS.ProcessEnv;
+  /** Set by actions; main() returns it. */
+  exitCode: number;
+}
+
+/** Options every command accepts (global flags are merged in). */
+export interface CommonOptions {
+  json?: boolean;
+  db?: string;
+  envFile?: string;
+}
+
+/** A command module registers one top-level command (with its subcommands). */
+export type CommandModule = (program: Command, ctx: CliContext) => void;
+
+/** Config for a command, with `--db` and friends applied as overrides. */
+export function commandConfig(ctx: CliContext, opts: CommonOptions, extra: Partial<Record<ConfigKey, string>> = {}): Config {
+  const overrides: Partial<Record<ConfigKey, string>> = { ...extra };
+  if (opts.db) overrides.TRADEPILOT_DB = opts.db;
+  return loadConfig({ env: ctx.env, envFile: opts.envFile ?? '.env', overrides });
+}
+
+export function commandLogger(cfg: Config, ctx: CliContext): Logger {
+  return createLogger(cfg.LOG_LEVEL, ctx.io.stderr);
+}
+
+/**
+ * Wrap a command handler: merges global options, prints the result (JSON or
+ * human) and turns thrown errors into a clear message and exit code 1 or 2.
+ */
+export function action<O extends CommonOptions>(
+  ctx: CliContext,
+  handler: (opts: O, args: string[], cmd: Command) => Promise<CommandResult>,
+): (...raw: unknown[]) => Promise<void> {
+  return async (...raw: unknown[]) => {
+    const cmd = raw[raw.length - 1] as Command;
+    const opts = cmd.optsWithGlobals() as O;
+    const args = raw.slice(0, -2).flat().filter((a): a is string => typeof a === 'string');
+    try {
+      ctx.exitCode = emit(await handler(opts, args, cmd), Boolean(opts.json), ctx.io);
+    } catch (err) {
+      ctx.exitCode = emitError(err, Boolean(opts.json), ctx.io);
+    }
+  };
+}

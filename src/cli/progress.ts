@@ -1,0 +1,32 @@
+import cliProgress from 'cli-progress';
+
+/** A progress reporter; jobs call it, the CLI decides whether to draw a bar. */
+export interface Progress {
+  start(total: number, label: string): void;
+  tick(n?: number, note?: string): void;
+  stop(): void;
+}
+
+export const silentProgress: Progress = { start() {}, tick() {}, stop() {} };
+
+/** A terminal bar on stderr when it is a TTY and output is not JSON; silent otherwise. */
+export function terminalProgress(asJson: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (asJson || !stream.isTTY || process.env.CI === 'true') return silentProgress;
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    start(total, label) {
+      bar = new cliProgress.SingleBar(
+        { format: `${label} [{bar}] {value}/{total} {note}`, stream, clearOnComplete: true, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, 0, { note: '' });
+    },
+    tick(n = 1, note = '') {
+      bar?.increment(n, { note });
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}
