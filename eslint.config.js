@@ -11,6 +11,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'warn',
       'no-constant-condition': ['error', { checkLoops: false }],
+      // Published numeric constants carry more digits than a double holds; that is intended.
+      'no-loss-of-precision': 'off',
+      '@typescript-eslint/no-loss-of-precision': 'off',
     },
   },
 );
