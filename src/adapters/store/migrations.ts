@@ -70,5 +70,31 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('messages_confirmation').on('messages').column('confirmation_id').execute();
       },
     },
+    '0003_orders': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('orders')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('client_order_id', 'text', (c) => c.notNull().unique())
+          .addColumn('confirmation_id', 'text')
+          .addColumn('prediction_id', 'text')
+          .addColumn('symbol', 'text', (c) => c.notNull())
+          .addColumn('side', 'text', (c) => c.notNull())
+          .addColumn('qty', 'double precision', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('ref_price', 'double precision', (c) => c.notNull())
+          .addColumn('notional', 'double precision', (c) => c.notNull())
+          .addColumn('broker', 'text', (c) => c.notNull())
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('broker_order_id', 'text')
+          .addColumn('reasons', 'text', (c) => c.notNull())
+          .addColumn('receipt', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('orders_created').on('orders').column('created_at').execute();
+      },
+    },
   };
 }

@@ -10,6 +10,7 @@ export interface Database {
   kv: KvTable;
   confirmations: ConfirmationsTable;
   messages: MessagesTable;
+  orders: OrdersTable;
 }
 
 /** The append-only audit trail: raw fetches, features, model versions, predictions, messages, confirmations, orders. */
@@ -73,4 +74,33 @@ export interface MessagesTable {
   signature: string | null;
   verified: number;
   created_at: string;
+}
+
+/** Every order the gate saw: placed, simulated or refused, with the reasons. */
+export interface OrdersTable {
+  id: string;
+  /** Idempotency key sent to the broker; unique, so a retry cannot place twice. */
+  client_order_id: string;
+  confirmation_id: string | null;
+  prediction_id: string | null;
+  symbol: string;
+  side: string;
+  qty: number;
+  type: string;
+  /** The price the notional checks used. */
+  ref_price: number;
+  notional: number;
+  /** `paper` or `alpaca` (or none when refused). */
+  broker: string;
+  /** `paper` (dry run) or `live`. */
+  mode: string;
+  /** refused | new | accepted | filled | partially_filled | canceled | rejected | failed */
+  status: string;
+  broker_order_id: string | null;
+  /** JSON array of the gate's reasons (why refused, or which checks passed). */
+  reasons: string;
+  /** JSON of the broker's receipt. */
+  receipt: string | null;
+  created_at: string;
+  updated_at: string;
 }
