@@ -185,3 +185,25 @@ export function asOfJoin(target: Float64Array, sourceTime: Float64Array, sourceV
   }
   return out;
 }
+
+/** Only the bars (stamped at close) that lie inside the US regular session: drops pre- and post-market bars. */
+export function regularSessionOnly(series: BarSeries): BarSeries {
+  if (series.timeframe === '1d') return series;
+  const keys = bucketCloses(series.time, TIMEFRAME_MINUTES[series.timeframe], 'us-equity');
+  let m = 0;
+  for (let i = 0; i < keys.length; i++) if (keys[i] === keys[i]) m++;
+  if (m === keys.length) return series;
+  const out = allocSeries(series.symbol, series.timeframe, m, series.fields);
+  let j = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== keys[i]) continue;
+    out.time[j] = series.time[i]!;
+    out.open[j] = series.open[i]!;
+    out.high[j] = series.high[i]!;
+    out.low[j] = series.low[i]!;
+    out.close[j] = series.close[i]!;
+    out.volume[j] = series.volume[i]!;
+    j++;
+  }
+  return out;
+}
