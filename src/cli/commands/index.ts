@@ -1,6 +1,11 @@
 import type { CommandModule } from '../context.ts';
 import { registerConfig } from './config.ts';
 import { registerData } from './data.ts';
+import { registerRun } from './run.ts';
 
 /** Every top-level command, in the order `--help` lists them. One file per command. */
-export const commands: readonly CommandModule[] = [registerConfig, registerData];
+export const commands: readonly CommandModule[] = [
+  registerRun,
+  registerData,
+  registerConfig,
+];
