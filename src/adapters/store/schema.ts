@@ -8,6 +8,8 @@ import type { ColumnType, Generated } from 'kysely';
 export interface Database {
   events: EventsTable;
   kv: KvTable;
+  confirmations: ConfirmationsTable;
+  messages: MessagesTable;
 }
 
 /** The append-only audit trail: raw fetches, features, model versions, predictions, messages, confirmations, orders. */
@@ -30,4 +32,45 @@ export interface KvTable {
   key: string;
   value: string;
   updated_at: string;
+}
+
+/** A trade waiting for a person's YES or NO (SMS, CLI, API or dashboard). */
+export interface ConfirmationsTable {
+  /** The short id sent in the SMS (`ID:<id>`). */
+  id: string;
+  prediction_id: string | null;
+  alert_id: string | null;
+  symbol: string;
+  action: string;
+  confidence: number;
+  quantity: number;
+  /** Who was asked (E.164), when by SMS. */
+  phone: string | null;
+  /** pending | confirmed | rejected | expired | executed | failed */
+  status: string;
+  /** 1 for a fire drill (`agent run --signal`). */
+  drill: number;
+  created_at: string;
+  expires_at: string;
+  resolved_at: string | null;
+  resolution_message_id: string | null;
+}
+
+/** Every message sent or received, with its signature and whether it was verified. */
+export interface MessagesTable {
+  id: string;
+  /** out | in */
+  direction: string;
+  /** sms | email | webhook | console */
+  channel: string;
+  to_addr: string | null;
+  from_addr: string | null;
+  body: string;
+  prediction_id: string | null;
+  confirmation_id: string | null;
+  /** The provider's id (Twilio MessageSid). */
+  provider_id: string | null;
+  signature: string | null;
+  verified: number;
+  created_at: string;
 }
