@@ -1,5 +1,7 @@
 import type { CommandModule } from '../context.ts';
 import { registerConfig } from './config.ts';
+import { registerOptions } from './options.ts';
+import { registerRisk } from './risk.ts';
 
 /** Every top-level command, in the order `--help` lists them. One file per command. */
-export const commands: readonly CommandModule[] = [registerConfig];
+export const commands: readonly CommandModule[] = [registerConfig, registerRisk, registerOptions];
