@@ -112,9 +112,10 @@ export function fitGarch(y: Float64Array, specIn: Partial<GarchSpec> = {}, opts:
       }
     }
     if (!accepted) break;
-    hess = numericHessian(spec, lay, est, y);
+    // The Hessian barely moves near the optimum: reuse it (chord Newton), recompute once at the end.
     if (dec < 1e-18) break;
   }
+  hess = numericHessian(spec, lay, est, y);
 
   const scores = new Float64Array(n * k);
   const h = new Float64Array(n);
