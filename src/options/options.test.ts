@@ -125,3 +125,18 @@ describe('strikes, exits and synthetic chains', () => {
     expect(chain.quotes.some((q) => q.expiry === '2024-03-28')).toBe(true);
   });
 });
+
+describe('batch kernel', () => {
+  it('bsPriceBatch equals bsPrice', async () => {
+    const { bsPriceBatch } = await import('./blackScholes.ts');
+    const n = 2000;
+    const s = Float64Array.from({ length: n }, (_, i) => 50 + (i % 97));
+    const k = new Float64Array(n).fill(100);
+    const t = Float64Array.from({ length: n }, (_, i) => 0.01 + (i % 13) / 5);
+    const v = Float64Array.from({ length: n }, (_, i) => 0.05 + (i % 7) / 10);
+    for (const type of ['call', 'put'] as OptionType[]) {
+      const out = bsPriceBatch(type, s, k, t, 0.03, v, 0.01, new Float64Array(n));
+      for (let i = 0; i < n; i++) expect(Math.abs(out[i]! - bsPrice(type, s[i]!, 100, t[i]!, 0.03, v[i]!, 0.01))).toBeLessThan(1e-12 * Math.max(1, out[i]!));
+    }
+  });
+});
