@@ -166,7 +166,8 @@ export const registerBacktest: CommandModule = (program, ctx) => {
               g.results.slice(0, 10).map((r) => [r.fast, r.slow, pct(r.total_return), r.sharpe, pct(r.max_drawdown), r.trades, pct(r.win_rate)]),
             ),
           ].join('\n');
-          return { json: g, human };
+          const { windows, ...rest } = g;
+          return { json: { ...rest, windows: o.windows, window_count: windows.length }, human };
         }
         const name = oneOf('strategy', o.strategy, STRATEGIES) as StrategyName;
         let tableSig: SignalTable | undefined;
