@@ -4,7 +4,7 @@ import { runBacktest, type Signals } from './engine.ts';
 import { computeMetrics, type Metrics, type MetricsOptions } from './metrics.ts';
 import { runPortfolio } from './portfolio.ts';
 import type { PortfolioData, PortfolioOptions, PortfolioSignals } from './portfolioRules.ts';
-import type { SignalTable } from './priceTable.ts';
+import type { SignalTable } from './signalsFile.ts';
 import { buyAndHoldSignals } from './strategies/buyAndHold.ts';
 import { donchianSignals } from './strategies/donchianBreakout.ts';
 import { rsiReversionSignals } from './strategies/rsiReversion.ts';

@@ -69,7 +69,7 @@ describe('tradepilot backtest', () => {
     writeFileSync(bad, 'date,open,high,low,close\n2020-01-02,1,2,0.5,1\n2020-01-03,1,2,0.5,oops\n');
     const r = await cli(['backtest', '--csv', bad]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/bad\.csv line 3: close: expected a positive number/);
+    expect(r.err).toMatch(/bad\.csv line 3: close: not a number/);
     const f = await cli(['backtest', '--csv', ttrc, '--fee', '-1']);
     expect(f.code).toBe(2);
     expect(f.err).toMatch(/--fee/);

@@ -2,12 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { costModel, type CostModel } from '../../backtest/costs.ts';
 import { runSmaGrid } from '../../backtest/gridRunner.ts';
-import { parsePriceCsv, parseSignalsCsv, type SignalTable } from '../../backtest/priceTable.ts';
+import type { PortfolioData } from '../../backtest/portfolioRules.ts';
+import { parseSignalsCsv, type SignalTable } from '../../backtest/signalsFile.ts';
 import { renderHtmlReport } from '../../backtest/report.ts';
 import { backtestPortfolio, backtestSingle, STRATEGIES, type StrategyName, type StrategySpec } from '../../backtest/runner.ts';
 import { atrWilder } from '../../backtest/strategies/localIndicators.ts';
 import type { Direction, FillAt, Sizing } from '../../backtest/types.ts';
+import type { BarSeries } from '../../core/bar.ts';
 import { BadInputError, ErrorCode, TradepilotError } from '../../core/errors.ts';
+import { loadCsvSeries } from '../../data/loadCsv.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { pct, table } from '../output.ts';
 
@@ -85,6 +88,21 @@ function costsOf(o: BacktestFlags): CostModel {
   });
 }
 
+type Prices = { kind: 'ohlcv'; series: BarSeries } | { kind: 'wide'; data: PortfolioData };
+
+/** One series (OHLCV or closes) for the single engine, or a wide file's symbols on one shared time axis for the portfolio. */
+function loadPrices(path: string, symbol: string): Prices {
+  const all = loadCsvSeries(path, { symbol });
+  if (all.length === 1) return { kind: 'ohlcv', series: all[0]! };
+  const time = all[0]!.time;
+  for (const s of all) {
+    if (s.time.length !== time.length || s.time.some((t, i) => t !== time[i])) {
+      throw new BadInputError(`${path}: ${s.symbol} has missing rows; a portfolio backtest needs every symbol on every date`);
+    }
+  }
+  return { kind: 'wide', data: { symbols: all.map((s) => s.symbol), time, close: all.map((s) => s.close) } };
+}
+
 /** `equity`, `percent:0.5`, `fixed:100`, `atr:0.01[:14]`. */
 function sizingOf(raw: string, high: Float64Array, low: Float64Array, close: Float64Array, hasRange: boolean): Sizing {
   const [kind, a, b] = raw.split(':');
@@ -144,7 +162,7 @@ export const registerBacktest: CommandModule = (program, ctx) => {
     .action(
       action<BacktestFlags>(ctx, async (o) => {
         if (!o.csv) throw new BadInputError('--csv FILE is required');
-        const prices = parsePriceCsv(readText(o.csv, 'price file'), o.csv, o.symbol ?? basename(o.csv).replace(/\.[^.]*$/, '').toUpperCase());
+        const prices = loadPrices(o.csv, o.symbol ?? basename(o.csv).replace(/\.[^.]*$/, '').toUpperCase());
         const costs = costsOf(o);
         const cash = num('cash', o.cash, Number.MIN_VALUE)!;
         const periodsPerYear = num('periods-per-year', o.periodsPerYear, 1)!;
