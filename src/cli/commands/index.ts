@@ -1,4 +1,5 @@
 import type { CommandModule } from '../context.ts';
+import { registerBacktest } from './backtest.ts';
 import { registerConfig } from './config.ts';
 import { registerData } from './data.ts';
 import { registerOptions } from './options.ts';
@@ -9,6 +10,7 @@ import { registerRun } from './run.ts';
 export const commands: readonly CommandModule[] = [
   registerRun,
   registerData,
+  registerBacktest,
   registerRisk,
   registerOptions,
   registerConfig,
