@@ -50,7 +50,7 @@ export function readBarsCsv(path: string, timeframe: Timeframe = '1d', symbol = 
   }
   if (issues.length > 0) throw new DataError(path, issues);
   if (!isLong) return names.map((_, k) => closeOnlySeries(rawHeader.filter((_, i) => i !== timeCol)[k]!, timeframe, time, data[k]!));
-  const [o, h, l, c, v] = cols;
+  const [o, h, l, , v] = cols;
   const close = data[3]!;
   const fields = { open: o! >= 0, high: h! >= 0, low: l! >= 0, volume: v! >= 0 };
   const s: BarSeries = {
