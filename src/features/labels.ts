@@ -18,7 +18,7 @@ function check(h: number): void {
   if (!Number.isInteger(h) || h < 1) throw new BadInputError(`label horizon must be a positive integer, got ${h}`);
 }
 
-function spans(n: number, time: Float64Array): Labels {
+function spans(n: number): Labels {
   return { values: new Float64Array(n).fill(NaN), t0: new Int32Array(n).fill(-1), t1: new Int32Array(n).fill(-1), t0Time: new Float64Array(n).fill(NaN), t1Time: new Float64Array(n).fill(NaN) };
 }
 
@@ -33,7 +33,7 @@ function setSpan(l: Labels, i: number, j: number, time: Float64Array): void {
 export function forwardReturns(close: Float64Array, time: Float64Array, h: number): Labels {
   check(h);
   const n = close.length;
-  const l = spans(n, time);
+  const l = spans(n);
   for (let i = 0; i + h < n; i++) {
     l.values[i] = close[i + h]! / close[i]! - 1;
     setSpan(l, i, i + h, time);
@@ -86,7 +86,7 @@ export function tripleBarrierLabels(close: Float64Array, time: Float64Array, o: 
   check(o.volWindow);
   if (!(o.ptMult > 0 && o.slMult > 0)) throw new BadInputError('barrier multiples must be > 0');
   const n = close.length;
-  const l = spans(n, time);
+  const l = spans(n);
   const hi = high ?? close;
   const lo = low ?? close;
   // sd of the last volWindow log returns ending at t (causal).
