@@ -97,9 +97,12 @@ function hasFields(s: BarSeries, inputs: readonly InputField[]): InputField | nu
   return null;
 }
 
-/** Bar close time: daily bars are stamped at their date and close at the end of it. */
+/**
+ * Bar close time. Bars are stamped at their close, except daily bars stamped at
+ * their date (midnight UTC), which close only at the end of that day.
+ */
 function closeTime(tf: Timeframe, t: number): number {
-  return tf === '1d' ? t + MS_PER_DAY : t;
+  return tf === '1d' && t % MS_PER_DAY === 0 ? t + MS_PER_DAY : t;
 }
 
 /**
