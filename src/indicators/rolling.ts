@@ -12,6 +12,7 @@ import { checkPeriod } from './sma.ts';
 export class RollingSum {
   private readonly buf: Float64Array;
   private count = 0;
+  private pos = 0;
   private sum = 0;
   private comp = 0;
   constructor(readonly n: number) {
@@ -23,11 +24,12 @@ export class RollingSum {
     if (this.count === 0 && x !== x) return NaN;
     const n = this.n;
     this.add(x);
-    this.buf[this.count % n] = x;
+    this.buf[this.pos] = x;
+    if (++this.pos === n) this.pos = 0;
     this.count++;
     if (this.count < n) return NaN;
     const v = this.sum + this.comp;
-    this.add(-this.buf[this.count % n]!);
+    this.add(-this.buf[this.pos]!);
     return v;
   }
   private add(x: number): void {
@@ -138,15 +140,30 @@ export class RollingExtreme {
     if (this.seq === 0 && x !== x) return NaN;
     const n = this.n;
     if (this.size > 0 && this.qi[this.head]! <= this.seq - n) {
-      this.head = (this.head + 1) % n;
+      if (++this.head === n) this.head = 0;
       this.size--;
     }
+    const qv = this.qv;
+    const head = this.head;
+    let size = this.size;
     if (this.min) {
-      while (this.size > 0 && this.qv[(this.head + this.size - 1) % n]! >= x) this.size--;
+      while (size > 0) {
+        let k = head + size - 1;
+        if (k >= n) k -= n;
+        if (qv[k]! < x) break;
+        size--;
+      }
     } else {
-      while (this.size > 0 && this.qv[(this.head + this.size - 1) % n]! <= x) this.size--;
+      while (size > 0) {
+        let k = head + size - 1;
+        if (k >= n) k -= n;
+        if (qv[k]! > x) break;
+        size--;
+      }
     }
-    const at = (this.head + this.size) % n;
+    this.size = size;
+    let at = head + size;
+    if (at >= n) at -= n;
     this.qv[at] = x;
     this.qi[at] = this.seq;
     this.size++;
@@ -264,9 +281,12 @@ export class WeightedWindow {
     if (!this.win.push(x)) return NaN;
     const n = this.w.length;
     const b = this.win.buf;
+    const w = this.w;
     const start = this.win.count % n;
     let s = 0;
-    for (let k = 0; k < n; k++) s += this.w[k]! * b[(start + k) % n]!;
+    // Oldest value sits at `start`; walk to the end of the buffer, then wrap.
+    for (let k = 0; k < n - start; k++) s += w[k]! * b[start + k]!;
+    for (let k = n - start; k < n; k++) s += w[k]! * b[start + k - n]!;
     return s / this.wsum;
   }
 }
