@@ -43,7 +43,7 @@ function character(rng: Rng, symbol: string): { drift: number; vol: number; volu
   const isIndex = symbol === 'SPY' || symbol === 'QQQ';
   return {
     drift: (rng.next() - 0.45) * 0.0012,
-    vol: isIndex ? 0.011 : 0.012 + 0.025 * rng.next(),
+    vol: isIndex ? 0.004 : 0.007 + 0.014 * rng.next(),
     volume: Math.exp(11 + 4 * rng.next()),
     beta: isIndex ? 1 : 0.4 + 1.2 * rng.next(),
     price: 10 + 300 * rng.next(),
@@ -71,7 +71,7 @@ class Normals {
 /** The shared market factor's daily return on weekday `d` (same for every symbol of a seed). */
 function marketReturn(seed: number, d: number): number {
   const r = new Rng(hash32('MKT', seed ^ Math.imul(d, 0x85ebca6b)));
-  return 0.0003 + 0.009 * r.normal();
+  return 0.0003 + 0.0095 * r.normal();
 }
 
 /** The compact synthetic universe as a DataProvider (daily and intraday bars). */
@@ -85,6 +85,7 @@ export class MockUniverseProvider implements DataProvider {
   private readonly known: Set<string>;
   private readonly weekdays: Int32Array;
   private readonly market: Float64Array;
+  private readonly recent = new Map<string, BarSeries>();
 
   constructor(opts: MockUniverseOptions) {
     this.symbols = mockUniverseSymbols(opts.size);
@@ -113,7 +114,17 @@ export class MockUniverseProvider implements DataProvider {
   /** Daily bars of the whole window (stamped at UTC midnight of the date). */
   daily(symbol: string): BarSeries {
     const sym = symbol.toUpperCase();
-    if (!this.known.has(sym)) throw new BadInputError(`unknown symbol ${symbol} in the mock universe of ${this.symbols.length} (M0001...)`);
+    const hit = this.recent.get(sym);
+    if (hit) return hit;
+    const s = this.generate(sym);
+    // A few recent series are kept: one scan asks for the same symbol on six timeframes in a row.
+    this.recent.set(sym, s);
+    if (this.recent.size > 64) this.recent.delete(this.recent.keys().next().value!);
+    return s;
+  }
+
+  private generate(sym: string): BarSeries {
+    if (!this.known.has(sym)) throw new BadInputError(`unknown symbol ${sym} in the mock universe of ${this.symbols.length} (M0001...)`);
     const rng = new Rng(hash32(sym, this.seed));
     const ch = character(rng, sym);
     const n = this.days;

@@ -113,3 +113,51 @@ export function trendLabel(close: number, sma20: number, sma50: number, rsi: num
 export function rankRows(rows: readonly ScanRow[], top: number): ScanRow[] {
   return [...rows].sort((a, b) => b.score - a.score || (a.symbol < b.symbol ? -1 : 1)).slice(0, top);
 }
+
+/**
+ * Score and trend code (+2 strong up ... -2 strong down) at every bar, by the
+ * same formula as scanSeries (used to build training rows; NaN before bar 50).
+ * RSI here runs over the whole series, where scanSeries seeds it on its last
+ * SCAN_LOOKBACK bars: the two agree to ~1e-4 after that warm-up.
+ */
+export function scanBatch(s: BarSeries): { score: Float64Array; trend: Float64Array } {
+  const n = s.close.length;
+  const c = s.close;
+  const score = new Float64Array(n).fill(NaN);
+  const trend = new Float64Array(n).fill(NaN);
+  if (n < 51) return { score, trend };
+  const rsi = rsiInto(c, 14, new Float64Array(n));
+  const w = MOMENTUM_WEIGHTS;
+  let s20 = 0;
+  let s50 = 0;
+  let v20 = 0;
+  for (let i = 0; i < n; i++) {
+    s20 += c[i]!;
+    s50 += c[i]!;
+    if (i >= 20) s20 -= c[i - 20]!;
+    if (i >= 50) s50 -= c[i - 50]!;
+    if (i >= 50) {
+      let raw = w.rsi * rsiComponent(rsi[i]!) + w.pctChange * pctChangeComponent(c[i]! / c[i - 1]! - 1);
+      let wsum = w.rsi + w.pctChange;
+      if (s.fields.volume && Number.isFinite(s.volume[i]!)) {
+        const rv = v20 > 0 ? s.volume[i]! / (v20 / 20) : NaN;
+        const cv = rvolComponent(rv);
+        if (Number.isFinite(cv)) {
+          raw += w.rvol * cv;
+          wsum += w.rvol;
+        }
+        const cvol = volumeComponent(s.volume[i]!);
+        if (Number.isFinite(cvol)) {
+          raw += w.volume * cvol;
+          wsum += w.volume;
+        }
+      }
+      score[i] = 50 + (50 * raw) / wsum;
+      trend[i] = 2 - TREND_LABELS.indexOf(trendLabel(c[i]!, s20 / 20, s50 / 50, rsi[i]!));
+    }
+    // Volume of the 20 bars before the next one.
+    v20 += s.volume[i]!;
+    if (i >= 20) v20 -= s.volume[i - 20]!;
+  }
+  return { score, trend };
+}
