@@ -34,7 +34,7 @@ const PAPER_CASH = 100_000;
  * with USE_MOCK_DATA), and the scheduler with the confirmation expiry sweep.
  * Later features register their jobs on `scheduler` before it starts.
  */
-export async function buildRuntime(config: Config, opts: { logger: Logger; env?: NodeJS.ProcessEnv; clock?: Clock; options?: Partial<ServerOptions> }): Promise<Runtime> {
+export async function buildRuntime(config: Config, opts: { logger: Logger; env?: NodeJS.ProcessEnv; clock?: Clock; options?: Partial<ServerOptions>; schedules?: boolean }): Promise<Runtime> {
   const clock = opts.clock ?? systemClock;
   const store = await openStore(config);
   const paper = new PaperBroker({ initCash: PAPER_CASH, costs: costModel(), fillAt: 'close', clock });
@@ -77,8 +77,9 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     confirmations,
     gate,
     logger: opts.logger,
-    scheduler,
-    health: [brokerCheck(paper), dataProviderCheck(provider), schedulerCheck(scheduler)],
+    // An API-only instance (schedules run elsewhere) reports no scheduler.
+    ...(opts.schedules === false ? {} : { scheduler }),
+    health: [brokerCheck(paper), dataProviderCheck(provider), ...(opts.schedules === false ? [] : [schedulerCheck(scheduler)])],
     ...(config.TWILIO_AUTH_TOKEN ? { twilio: { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL } } : {}),
     options: { ...opts.options, ...(redis ? { rateLimitRedis: redis } : {}) },
   };

@@ -9,6 +9,7 @@ interface ServeOpts extends CommonOptions {
   corsOrigin?: string;
   bodyLimit?: string;
   trustProxy?: boolean;
+  schedules: boolean;
 }
 
 /** Wait for SIGTERM or SIGINT (once). */
@@ -34,6 +35,7 @@ export const registerServe: CommandModule = (program, ctx) => {
     .option('--cors-origin <origins>', 'comma-separated browser origins allowed by CORS (default: CORS off)')
     .option('--body-limit <bytes>', 'largest request body (default 262144)')
     .option('--trust-proxy', 'trust X-Forwarded-* from a reverse proxy')
+    .option('--no-schedules', 'serve the API only; the scheduled jobs run in another instance')
     .option('--json', 'print one JSON document when stopped')
     .action(
       action<ServeOpts>(ctx, async (opts) => {
@@ -48,6 +50,7 @@ export const registerServe: CommandModule = (program, ctx) => {
         const runtime = await buildRuntime(config, {
           logger,
           env: ctx.env,
+          schedules: opts.schedules,
           options: { corsOrigins, trustProxy: Boolean(opts.trustProxy), hsts: config.PUBLIC_URL?.startsWith('https://') ?? false, ...(bodyLimit ? { bodyLimit } : {}) },
         });
         const stopping = shutdownSignal();
@@ -61,8 +64,8 @@ export const registerServe: CommandModule = (program, ctx) => {
         }
         const addr = app.server.address();
         const url = typeof addr === 'object' && addr ? `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` : String(addr);
-        runtime.scheduler.start();
-        logger.info({ url, store: runtime.deps.store.location, dryRun: config.DRY_RUN, env: config.ENV, twilio: Boolean(runtime.deps.twilio), jobs: runtime.scheduler.status().map((j) => j.name) }, `listening on ${url}`);
+        if (opts.schedules) runtime.scheduler.start();
+        logger.info({ url, store: runtime.deps.store.location, dryRun: config.DRY_RUN, env: config.ENV, twilio: Boolean(runtime.deps.twilio), jobs: opts.schedules ? runtime.scheduler.status().map((j) => j.name) : [] }, `listening on ${url}`);
         const signal = await stopping;
         logger.info({ signal }, 'shutting down');
         const force = setTimeout(() => {
