@@ -13,6 +13,8 @@ import type { Bar } from '../../src/core/bar.ts';
 import { SimulatedClock } from '../../src/core/time.ts';
 import { sma } from '../../src/indicators/sma.ts';
 import { AlertEngine, fridayOnOrAfter } from '../../src/live/alerts/alertEngine.ts';
+import { alertId } from '../../src/live/alerts/alertId.ts';
+import { isUuidv7, uuidv7Time } from '../../src/core/ids.ts';
 import { AlertRouter } from '../../src/live/alerts/alertRouter.ts';
 import { AlertSchema, parseAlert } from '../../src/live/alerts/alertSchema.ts';
 import { AlertStore } from '../../src/live/alerts/alertStore.ts';
@@ -129,6 +131,17 @@ describe('AlertEngine: streaming indicators to alerts', () => {
     }
     expect(fridayOnOrAfter(Date.UTC(2024, 5, 7))).toBe('2024-06-07');
     expect(fridayOnOrAfter(Date.UTC(2024, 5, 8))).toBe('2024-06-14');
+  });
+
+  it('alert ids are UUID v7 stamped with the bar time, and unique', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const id = alertId(T0 + i);
+      expect(isUuidv7(id)).toBe(true);
+      expect(uuidv7Time(id)).toBe(T0 + i);
+      ids.add(id);
+    }
+    expect(ids.size).toBe(2000);
   });
 
   it('ignores repeated or out-of-order bars', () => {

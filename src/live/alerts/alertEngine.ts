@@ -1,8 +1,8 @@
 import type { Alert, OptionAlert, StockAlert, Urgency } from '../../core/alert.ts';
 import type { Bar } from '../../core/bar.ts';
-import { uuidv7 } from '../../core/ids.ts';
 import type { Action } from '../../core/signal.ts';
 import { SmaStream } from '../../indicators/sma.ts';
+import { alertId } from './alertId.ts';
 import { AtrStream } from './atrStream.ts';
 import { resolveConflict, type ConflictDecision, type ConflictPolicy } from './conflicts.ts';
 import type { PublishedModel } from './publishedModel.ts';
@@ -17,7 +17,7 @@ export interface AlertEngineOptions {
   policy: ConflictPolicy;
   /** Ensemble weights by model_id (1 when absent). */
   weights?: ReadonlyMap<string, number>;
-  /** Id source (uuidv7 by default; tests pass a deterministic one). */
+  /** Id source (UUID v7 stamped with the bar time by default; tests pass a deterministic one). */
   newId?: (timeMs: number) => string;
 }
 
@@ -50,7 +50,7 @@ export class AlertEngine {
     private readonly models: readonly PublishedModel[],
     private readonly opts: AlertEngineOptions,
   ) {
-    this.newId = opts.newId ?? ((t) => uuidv7(t));
+    this.newId = opts.newId ?? alertId;
   }
 
   /** Feed one bar of `symbol` (bars of a symbol in time order; a repeated or older bar is ignored). */
