@@ -326,6 +326,11 @@ export class OrderGate {
     return Math.max(0, sod - equity);
   }
 
+  /** Throw FORBIDDEN unless `given` is the configured ADMIN_KEY (for operations that turn trading on). */
+  checkAdmin(given: string): void {
+    this.checkAdminKey(given);
+  }
+
   private checkAdminKey(given: string): void {
     const expected = this.deps.config.ADMIN_KEY;
     if (!expected || expected.length < 16) throw new TradepilotError(ErrorCode.FORBIDDEN, 'ADMIN_KEY is not configured (16+ characters)');
