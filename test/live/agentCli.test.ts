@@ -13,6 +13,7 @@ import { AlertStore } from '../../src/live/alerts/alertStore.ts';
 const ADMIN = 'admin-key-0123456789abcdef';
 
 /** Run the CLI in-process; stdout/stderr captured. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read whole JSON documents
 async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string; json: () => any }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
