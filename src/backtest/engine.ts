@@ -184,16 +184,24 @@ export function runBacktest(bars: BarSeries, signals: Signals, opt: EngineOption
         }
       }
     }
-    const want = decide(t);
-    if (opt.fill === 'close') act(t, t, want, close[t]!);
-    else if (t + 1 < n) {
-      pendingWant = want;
-      pendingBar = t;
+    // Most bars carry no signal: skip the decision machinery for them.
+    const quiet = entries ? entries[t] === exits![t] : Number.isNaN(target![t]!);
+    if (!quiet) {
+      const want = decide(t);
+      if (opt.fill === 'close') act(t, t, want, close[t]!);
+      else if (t + 1 < n) {
+        pendingWant = want;
+        pendingBar = t;
+      }
     }
     const px = close[t]!;
-    const eq = cash + pos * px;
-    equity[t] = eq;
-    exposure[t] = pos === 0 ? 0 : Math.abs(pos * px) / eq;
+    if (pos === 0) equity[t] = cash;
+    else {
+      const v = pos * px;
+      const eq = cash + v;
+      equity[t] = eq;
+      exposure[t] = (v < 0 ? -v : v) / eq;
+    }
   }
   return { initCash: opt.initCash, equity, exposure, trades: book.finish(close[n - 1] ?? NaN), tradedValue: traded, fees: feesPaid };
 }

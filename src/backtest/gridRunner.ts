@@ -1,9 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import { GridPool } from './gridPool.ts';
+import type { GridJob } from './gridWorker.ts';
 import { movingAverages, parseWindows, runPairs, windowPairs, type CrossStats, type GridCosts } from './smaGrid.ts';
-
-const WORKER_URL = new URL('./gridWorker.ts', import.meta.url).href;
-const TSX_API = import.meta.resolve('tsx/esm/api');
-const WORKER_BOOT = `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); })`;
 
 /** Options of a grid run. */
 export interface GridOptions {
@@ -11,6 +8,8 @@ export interface GridOptions {
   /** Worker threads to split the pairs over (1 = run on this thread). */
   threads?: number;
   periodsPerYear?: number;
+  /** Reuse these started workers (their count sets the threads). */
+  pool?: GridPool;
   /** Rank by this statistic, best first. */
   rankBy?: 'sharpe' | 'total_return';
   /** How many ranked results to return (all when omitted). */
@@ -36,7 +35,7 @@ export async function runSmaGrid(close: Float64Array, spec: string | number[], o
   const t0 = performance.now();
   const windows = typeof spec === 'string' ? parseWindows(spec) : [...spec].sort((a, b) => a - b);
   const n = close.length;
-  const threads = Math.max(1, Math.floor(opt.threads ?? 1));
+  const threads = opt.pool ? opt.pool.size : Math.max(1, Math.floor(opt.threads ?? 1));
   const P = opt.periodsPerYear ?? 252;
   const pairs = windowPairs(windows);
   const np = pairs.length / 2;
@@ -53,25 +52,18 @@ export async function runSmaGrid(close: Float64Array, spec: string | number[], o
     const pairsBuf = new SharedArrayBuffer(pairs.byteLength);
     new Int32Array(pairsBuf).set(pairs);
     const per = Math.ceil(np / threads);
-    const jobs: Promise<void>[] = [];
+    const jobs: GridJob[] = [];
     for (let w = 0; w < threads; w++) {
       const from = w * per;
       const to = Math.min(np, from + per);
-      if (from >= to) break;
-      jobs.push(
-        new Promise<void>((resolve, reject) => {
-          // Workers load TypeScript through tsx's API, like bin/tradepilot.js (works under node, tsx and vitest).
-          const worker = new Worker(WORKER_BOOT, {
-            eval: true,
-            workerData: { close: closeBuf, mas: masBuf, pairs: pairsBuf, out: outBuf, windows, from, to, costs: opt.costs, periodsPerYear: P },
-          });
-          worker.once('message', () => resolve());
-          worker.once('error', reject);
-          worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`grid worker exited with code ${code}`))));
-        }),
-      );
+      if (from < to) jobs.push({ close: closeBuf as SharedArrayBuffer, mas: masBuf as SharedArrayBuffer, pairs: pairsBuf, out: outBuf as SharedArrayBuffer, windows, from, to, costs: opt.costs, periodsPerYear: P });
     }
-    await Promise.all(jobs);
+    const pool = opt.pool ?? new GridPool(threads);
+    try {
+      await pool.run(jobs);
+    } finally {
+      if (!opt.pool) await pool.close();
+    }
   }
   const rankBy = opt.rankBy ?? 'sharpe';
   const results: CrossStats[] = new Array(np);

@@ -1,8 +1,9 @@
-/** Worker side of `runSmaGrid`: runs a slice of the pairs over the shared moving averages. */
-import { parentPort, workerData } from 'node:worker_threads';
+/** Worker side of `GridPool`: runs slices of sma-cross pairs over the shared moving averages, one message per slice. */
+import { parentPort } from 'node:worker_threads';
 import { runPairs, type GridCosts } from './smaGrid.ts';
 
-interface Job {
+/** One slice of a grid; the buffers are shared with the main thread. */
+export interface GridJob {
   close: SharedArrayBuffer;
   mas: SharedArrayBuffer;
   pairs: SharedArrayBuffer;
@@ -14,10 +15,8 @@ interface Job {
   periodsPerYear: number;
 }
 
-const job = workerData as Job;
-const close = new Float64Array(job.close);
-const mas = new Float64Array(job.mas);
-const pairs = new Int32Array(job.pairs);
-const out = new Float64Array(job.out);
-runPairs(close, mas, job.windows, pairs, job.from, job.to, job.costs, job.periodsPerYear, out.subarray(5 * job.from, 5 * job.to));
-parentPort!.postMessage('done');
+parentPort!.on('message', (job: GridJob) => {
+  const out = new Float64Array(job.out);
+  runPairs(new Float64Array(job.close), new Float64Array(job.mas), job.windows, new Int32Array(job.pairs), job.from, job.to, job.costs, job.periodsPerYear, out.subarray(5 * job.from, 5 * job.to));
+  parentPort!.postMessage('done');
+});

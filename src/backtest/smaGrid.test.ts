@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTtrc } from '../../test/backtest/sampleData.ts';
 import { costModel } from './costs.ts';
 import { runBacktest } from './engine.ts';
+import { GridPool } from './gridPool.ts';
 import { runSmaGrid } from './gridRunner.ts';
 import { computeMetrics } from './metrics.ts';
 import { parseWindows, windowPairs } from './smaGrid.ts';
@@ -46,5 +47,11 @@ describe('sma grid', () => {
     const one = await runSmaGrid(ttrc.close, '5..40/5,60', { costs });
     const two = await runSmaGrid(ttrc.close, '5..40/5,60', { costs, threads: 2 });
     expect(two.results).toEqual(one.results);
+    const pool = new GridPool(2);
+    try {
+      for (let k = 0; k < 2; k++) expect((await runSmaGrid(ttrc.close, '5..40/5,60', { costs, pool })).results).toEqual(one.results);
+    } finally {
+      await pool.close();
+    }
   });
 });

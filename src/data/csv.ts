@@ -144,9 +144,56 @@ export function parseNumberBytes(b: Uint8Array, s: number, e: number): number {
     exp += eneg ? -ev : ev;
   }
   if (i !== e) return NaN;
-  let v: number;
-  if (digits <= 15 && exp >= -22 && exp <= 22) v = exp < 0 ? mant / POW10[-exp]! : mant * POW10[exp]!;
-  else v = Number(latin1(b, s, e));
+  // Beyond the exact fast path, Number() on the text (sign included) gives the correctly rounded value.
+  if (digits > 15 || exp < -22 || exp > 22) return Number(latin1(b, s, e));
+  const v = exp < 0 ? mant / POW10[-exp]! : mant * POW10[exp]!;
+  return neg ? -v : v;
+}
+
+/** Where {@link scanNumber} stopped. Module state keeps the hot loop free of allocations. */
+let scanEnd = 0;
+
+/**
+ * Parse a plain decimal number starting at `s`, stopping at the first byte that
+ * cannot continue it (left in `scanEnd`). NaN when no digits; the caller checks
+ * that a delimiter follows and otherwise takes the careful path.
+ */
+function scanNumber(b: Uint8Array, s: number, n: number): number {
+  let i = s;
+  let neg = false;
+  let c = b[i]!;
+  if (c === 45) {
+    neg = true;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let exp = 0;
+  let any = false;
+  while (i < n) {
+    c = b[i]! - 48;
+    if (c < 0 || c > 9) break;
+    if (digits > 0 || c !== 0) digits++;
+    mant = mant * 10 + c;
+    any = true;
+    i++;
+  }
+  if (i < n && b[i] === 46) {
+    i++;
+    while (i < n) {
+      c = b[i]! - 48;
+      if (c < 0 || c > 9) break;
+      if (digits > 0 || c !== 0) digits++;
+      mant = mant * 10 + c;
+      exp--;
+      any = true;
+      i++;
+    }
+  }
+  scanEnd = i;
+  // Exponents, long mantissas and anything unusual: leave to parseNumberBytes.
+  if (!any || digits > 15 || exp < -22 || (i < n && (b[i] === 101 || b[i] === 69))) return NaN;
+  const v = exp < 0 ? mant / POW10[-exp]! : mant;
   return neg ? -v : v;
 }
 
@@ -418,6 +465,21 @@ export function parseCsv(input: Uint8Array | string, opts: CsvOptions = {}): Par
       let s = p;
       let e: number;
       let quoted = false;
+      // Fast path: an unquoted number cell is parsed while it is scanned (one pass over its bytes).
+      const k0 = cell !== timeCol && cell < ncell ? target[cell]! : -1;
+      if (k0 >= 0 && b[p] !== QUOTE) {
+        const v = scanNumber(b, p, n);
+        const q = scanEnd;
+        const d = q < n ? b[q] : LF;
+        if (v === v && (d === COMMA || d === LF || (d === CR && (q + 1 >= n || b[q + 1] === LF)))) {
+          values[k0]![row] = v;
+          p = d === CR ? q + 1 : q;
+          cell++;
+          if (p >= n || b[p] === LF) break;
+          p++;
+          continue;
+        }
+      }
       if (b[p] === QUOTE) {
         // Slow path: a quoted cell; may hold commas, doubled quotes and newlines.
         quoted = true;

@@ -2,6 +2,8 @@ import { DataError, type Issue } from '../core/errors.ts';
 import { MS_PER_DAY, toIso } from '../core/time.ts';
 import type { ParsedCsv } from './csv.ts';
 
+const PRICE_NAMES = ['open', 'high', 'low', 'close'] as const;
+
 /** Options of {@link validateCsv}. */
 export interface ValidateOptions {
   /** Drop or fix bad rows instead of rejecting the file; every change is listed. */
@@ -93,6 +95,7 @@ export function validateCsv(t: ParsedCsv, opts: ValidateOptions = {}): Validatio
   const C = col('close');
   const V = col('volume');
   const single = t.kind === 'ohlcv' || t.kind === 'close';
+  const priceCols = [O, H, L, C];
 
   for (let i = 0; i < n; i++) {
     if (t.rowOk[i] === 0) continue;
@@ -113,12 +116,14 @@ export function validateCsv(t: ParsedCsv, opts: ValidateOptions = {}): Validatio
     }
     if (single) {
       let bad = '';
-      for (const [name, arr] of [['open', O], ['high', H], ['low', L], ['close', C]] as const) {
+      // Indexed loop over a fixed list: no per-row allocation on the hot path.
+      for (let k = 0; k < 4; k++) {
+        const arr = priceCols[k];
         if (!arr) continue;
         const x = arr[i]!;
         if (!(x > 0 && x < Infinity)) {
-          bad = `${name}: not a positive finite price (${x})`;
-          if (!repair) problem(i, `not a positive finite price (${x})`, name);
+          bad = `${PRICE_NAMES[k]}: not a positive finite price (${x})`;
+          if (!repair) problem(i, `not a positive finite price (${x})`, PRICE_NAMES[k]);
         }
       }
       if (V) {

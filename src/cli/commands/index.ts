@@ -1,10 +1,37 @@
 import type { CommandModule } from '../context.ts';
+import { registerApikey } from './apikey.ts';
+import { registerAudit } from './audit.ts';
+import { registerBacktest } from './backtest.ts';
 import { registerConfig } from './config.ts';
 import { registerData } from './data.ts';
+import { registerFeatures } from './features.ts';
+import { registerIndicators } from './indicators.ts';
+import { registerOptions } from './options.ts';
+import { registerRisk } from './risk.ts';
+import { registerRun } from './run.ts';
+import { registerServe } from './serve.ts';
+import { registerSmoke } from './smoke.ts';
 import { registerOrders } from './orders.ts';
 import { registerConfirmations } from './confirmations.ts';
 import { registerConfirm } from './confirm.ts';
 import { registerAdmin } from './admin.ts';
 
 /** Every top-level command, in the order `--help` lists them. One file per command. */
-export const commands: readonly CommandModule[] = [registerConfig, registerData, registerOrders, registerConfirmations, registerConfirm, registerAdmin];
+export const commands: readonly CommandModule[] = [
+  registerRun,
+  registerData,
+  registerIndicators,
+  registerFeatures,
+  registerAudit,
+  registerBacktest,
+  registerRisk,
+  registerOptions,
+  registerServe,
+  registerSmoke,
+  registerApikey,
+  registerConfig,
+  registerOrders,
+  registerConfirmations,
+  registerConfirm,
+  registerAdmin,
+];
