@@ -27,6 +27,13 @@ interface Tracked {
   prev: number;
 }
 
+/** Time strings of the current bar, shared by its alerts. */
+interface BarTimes {
+  iso: string;
+  until: Map<number, string>;
+  expiry: Map<number, string>;
+}
+
 /** Streaming state of one symbol, shared by every model that watches it. */
 interface SymbolState {
   smas: Map<number, Tracked>;
@@ -67,11 +74,13 @@ export class AlertEngine {
     st.prevClose = bar.close;
 
     const candidates: Alert[] = [];
+    // Time strings are made once per bar, not once per alert (they dominate the cost of building one).
+    const times: BarTimes = { iso: '', until: new Map(), expiry: new Map() };
     for (const m of this.models) {
       if (m.symbols && !m.symbols.includes(symbol)) continue;
       const sig = this.evaluate(m, st, bar.close, prevClose);
       if (!sig || sig.confidence < m.min_confidence) continue;
-      candidates.push(this.build(m, symbol, bar, sig.action, sig.confidence, st.atrs.get(m.atr_period)!.value));
+      candidates.push(this.build(m, symbol, bar, sig.action, sig.confidence, st.atrs.get(m.atr_period)!.value, times));
     }
     if (candidates.length <= 1) return { alerts: candidates, decisions: [] };
     const { alert, decision } = resolveConflict(candidates, this.opts.policy, { decisionId: this.newId(bar.time), ensembleAlertId: this.newId(bar.time) }, this.opts.weights);
@@ -128,14 +137,17 @@ export class AlertEngine {
     return { action, confidence: 0.5 + 0.5 * (1 - Math.exp(-strength)) };
   }
 
-  private build(m: PublishedModel, symbol: string, bar: Bar, action: Action, confidence: number, atr: number): Alert {
+  private build(m: PublishedModel, symbol: string, bar: Bar, action: Action, confidence: number, atr: number, times: BarTimes): Alert {
+    if (times.iso === '') times.iso = new Date(bar.time).toISOString();
+    let until = times.until.get(m.valid_minutes);
+    if (until === undefined) times.until.set(m.valid_minutes, (until = new Date(bar.time + m.valid_minutes * 60_000).toISOString()));
     const dir = action === 'BUY' ? 1 : -1;
     const entry = bar.close;
     const stop = atr > 0 ? round4(entry - dir * m.stop_atr * atr) : null;
     const target = atr > 0 ? round4(entry + dir * m.take_profit_atr * atr) : null;
     const common = {
       alert_id: this.newId(bar.time),
-      timestamp: new Date(bar.time).toISOString(),
+      timestamp: times.iso,
       model_id: m.model_id,
       action,
       confidence,
@@ -143,10 +155,12 @@ export class AlertEngine {
       stop_loss: stop !== null && stop > 0 ? stop : null,
       take_profit: target !== null && target > 0 ? target : null,
       urgency: urgencyOf(confidence),
-      valid_until: new Date(bar.time + m.valid_minutes * 60_000).toISOString(),
+      valid_until: until,
     };
     if (m.instrument === 'stock') return { ...common, instrument: 'stock', ticker: symbol, quantity: m.quantity } satisfies StockAlert;
     const o = m.option;
+    let expiry = times.expiry.get(o.min_days);
+    if (expiry === undefined) times.expiry.set(o.min_days, (expiry = fridayOnOrAfter(bar.time + o.min_days * 86_400_000)));
     const atm = Math.round(entry / o.strike_step) * o.strike_step;
     const strike = Math.max(o.strike_step, round4(atm + dir * o.otm_steps * o.strike_step));
     return {
@@ -155,7 +169,7 @@ export class AlertEngine {
       underlying: symbol,
       option_type: action === 'BUY' ? 'call' : 'put',
       strike,
-      expiration: fridayOnOrAfter(bar.time + o.min_days * 86_400_000),
+      expiration: expiry,
       contracts: o.contracts,
       quantity: o.contracts,
     } satisfies OptionAlert;

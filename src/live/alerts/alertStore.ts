@@ -9,8 +9,8 @@ import type { AlertBatch } from './alertEngine.ts';
 /** A stored alert row. */
 export type AlertRow = Selectable<AlertsTable>;
 
-/** Rows per multi-row INSERT: 15 columns x 500 stays far below SQLite's bound-parameter limit. */
-const CHUNK = 500;
+/** Rows per multi-row INSERT: 15 columns x 2000 = 30,000 parameters, under SQLite's 32,766 and PostgreSQL's 65,535. */
+const CHUNK = 2000;
 
 /**
  * Persists alert batches: the alerts into `alerts` and every conflict decision
