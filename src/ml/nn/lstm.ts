@@ -9,7 +9,8 @@
 import type { Rng } from '../../core/rng.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { grad } from './autograd.ts';
-import { gemmNN, gemmTN, transposeInto } from './gemm.ts';
+import { transposeInto } from './gemm.ts';
+import { type Space, spaceFor } from './space.ts';
 import { dropout, type InitOptions } from './layers.ts';
 import { Module, type Layer } from './module.ts';
 import { add, matmul, mul, narrow, reshape, select, sigmoid, stack, tanh } from './ops.ts';
@@ -59,21 +60,30 @@ interface LstmSaved {
   hs: Data; // [B*T, H] hidden states (the output)
 }
 
-/** Forward kernel: fills hs/act/cs/tcs; returns the final cell state. */
-function lstmForwardKernel(s: LstmSaved, bIh: Data, bHh: Data): Data {
+/** Forward kernel: fills hs/act/cs/tcs (arrays of `sp`); returns the final cell state. */
+function lstmForwardKernel(s: LstmSaved, bIh: Data, bHh: Data, sp: Space): Data {
   const { B, T, F, H, x, h0, c0, act, cs, tcs, hs } = s;
   const G = 4 * H;
-  const dtype = x instanceof Float64Array ? 'float64' : 'float32';
-  const wIhT = transposeInto(s.wIh, G, F, alloc(dtype, F * G));
-  const wHhT = transposeInto(s.wHh, G, H, alloc(dtype, H * G));
+  const wIhT = transposeInto(s.wIh, G, F, sp.arr(F * G));
+  const wHhT = transposeInto(s.wHh, G, H, sp.arr(H * G));
   for (let r = 0; r < B * T; r++) {
     const o = r * G;
     for (let j = 0; j < G; j++) act[o + j] = bIh[j]! + bHh[j]!;
   }
-  gemmNN(B * T, G, F, x, 0, F, wIhT, 0, G, act, 0, G);
+  sp.nn(B * T, G, F, x, 0, F, wIhT, 0, G, act, 0, G);
+  const cell = H % 4 === 0 ? sp.lstmCell : null;
+  const zeroC = sp.arr(H);
   for (let t = 0; t < T; t++) {
-    if (t > 0) gemmNN(B, G, H, hs, (t - 1) * H, T * H, wHhT, 0, G, act, t * G, T * G);
-    else if (h0 !== null) gemmNN(B, G, H, h0, 0, H, wHhT, 0, G, act, 0, T * G);
+    if (t > 0) sp.nn(B, G, H, hs, (t - 1) * H, T * H, wHhT, 0, G, act, t * G, T * G);
+    else if (h0 !== null) sp.nn(B, G, H, h0, 0, H, wHhT, 0, G, act, 0, T * G);
+    if (cell !== null) {
+      for (let b = 0; b < B; b++) {
+        const r = b * T + t;
+        if (t > 0) cell(H, act as Float32Array, r * G, cs as Float32Array, r * H - H, cs as Float32Array, tcs as Float32Array, hs as Float32Array, r * H);
+        else cell(H, act as Float32Array, r * G, (c0 ?? zeroC) as Float32Array, c0 !== null ? b * H : 0, cs as Float32Array, tcs as Float32Array, hs as Float32Array, r * H);
+      }
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       const r = b * T + t;
       const go = r * G;
@@ -97,7 +107,7 @@ function lstmForwardKernel(s: LstmSaved, bIh: Data, bHh: Data): Data {
       }
     }
   }
-  const cn = alloc(dtype, B * H);
+  const cn = sp.arr(B * H);
   for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) cn[b * H + j] = cs[(b * T + T - 1) * H + j]!;
   return cn;
 }
@@ -113,16 +123,28 @@ interface LstmGrads {
 }
 
 /** Backward kernel: gradients of everything given those of hs, h_n and c_n (null = zero). */
-function lstmBackwardKernel(s: LstmSaved, dOut: Data | null, dHn: Data | null, dCn: Data | null, needDx: boolean): LstmGrads {
+function lstmBackwardKernel(s: LstmSaved, dOut: Data | null, dHn: Data | null, dCn: Data | null, needDx: boolean, sp: Space): LstmGrads {
   const { B, T, F, H, x, h0, c0, act, cs, tcs, hs } = s;
   const G = 4 * H;
-  const dtype = x instanceof Float64Array ? 'float64' : 'float32';
-  const dG = alloc(dtype, B * T * G);
-  const dh = alloc(dtype, B * H);
-  const dc = alloc(dtype, B * H);
+  const dG = sp.arr(B * T * G);
+  const dh = sp.arr(B * H);
+  const dc = sp.arr(B * H);
   if (dHn !== null) dh.set(dHn);
   if (dCn !== null) dc.set(dCn);
+  const back = H % 4 === 0 ? sp.lstmCellBack : null;
+  const zeroRow = back !== null && (dOut === null || c0 === null) ? sp.arr(Math.max(B * T * H, B * H)) : null;
   for (let t = T - 1; t >= 0; t--) {
+    if (back !== null) {
+      for (let b = 0; b < B; b++) {
+        const r = b * T + t;
+        const cpArr = (t > 0 ? cs : (c0 ?? zeroRow)) as Float32Array;
+        const po = t > 0 ? r * H - H : b * H;
+        back(H, act as Float32Array, r * G, tcs as Float32Array, r * H, cpArr, po, dh as Float32Array, (dOut ?? zeroRow) as Float32Array, dc as Float32Array, b * H, dG as Float32Array);
+      }
+      dh.fill(0);
+      sp.nn(B, H, G, dG, t * G, T * G, s.wHh, 0, H, dh, 0, H);
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       const r = b * T + t;
       const go = r * G;
@@ -142,18 +164,19 @@ function lstmBackwardKernel(s: LstmSaved, dOut: Data | null, dHn: Data | null, d
       }
     }
     dh.fill(0);
-    gemmNN(B, H, G, dG, t * G, T * G, s.wHh, 0, H, dh, 0, H);
+    sp.nn(B, H, G, dG, t * G, T * G, s.wHh, 0, H, dh, 0, H);
   }
   // Weight gradients for all steps at once: dWᵀ = Inputᵀ · dGates over the B*T rows.
-  const hPrev = alloc(dtype, B * T * H);
+  const hPrev = sp.arr(B * T * H);
   for (let b = 0; b < B; b++) {
     if (h0 !== null) hPrev.set(h0.subarray(b * H, (b + 1) * H), b * T * H);
     hPrev.set(hs.subarray(b * T * H, (b * T + T - 1) * H), (b * T + 1) * H);
   }
-  const dWihT = alloc(dtype, F * G);
-  gemmTN(F, G, B * T, x, 0, F, dG, 0, G, dWihT, 0, G);
-  const dWhhT = alloc(dtype, H * G);
-  gemmTN(H, G, B * T, hPrev, 0, H, dG, 0, G, dWhhT, 0, G);
+  const dWihT = sp.arr(F * G);
+  sp.tn(F, G, B * T, x, 0, F, dG, 0, G, dWihT, 0, G);
+  const dWhhT = sp.arr(H * G);
+  sp.tn(H, G, B * T, hPrev, 0, H, dG, 0, G, dWhhT, 0, G);
+  const dtype = x instanceof Float64Array ? 'float64' : 'float32';
   const db = alloc(dtype, G);
   for (let r = 0; r < B * T; r++) {
     const o = r * G;
@@ -161,10 +184,11 @@ function lstmBackwardKernel(s: LstmSaved, dOut: Data | null, dHn: Data | null, d
   }
   let dx: Data | null = null;
   if (needDx) {
-    dx = alloc(dtype, B * T * F);
-    gemmNN(B * T, F, G, dG, 0, G, s.wIh, 0, F, dx, 0, F);
+    dx = sp.arr(B * T * F);
+    sp.nn(B * T, F, G, dG, 0, G, s.wIh, 0, F, dx, 0, F);
+    dx = sp.keep(dx);
   }
-  return { dx, dWih: transposeInto(dWihT, F, G, alloc(dtype, G * F)), dWhh: transposeInto(dWhhT, H, G, alloc(dtype, G * H)), db, dh0: dh, dc0: dc };
+  return { dx, dWih: transposeInto(dWihT, F, G, alloc(dtype, G * F)), dWhh: transposeInto(dWhhT, H, G, alloc(dtype, G * H)), db, dh0: sp.keep(dh), dc0: sp.keep(dc) };
 }
 
 /**
@@ -198,13 +222,17 @@ export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Te
   const { B, T, F, H } = checkShapes(x, w, 4, h0, c0, 'lstm');
   for (const t of [w.wIh, w.wHh, w.bIh, w.bHh, h0, c0]) if (t !== null && t.dtype !== x.dtype) throw new BadInputError(`lstm: all tensors must be ${x.dtype}`);
   const dtype = x.dtype;
-  const saved: LstmSaved = {
+  const G = 4 * H;
+  const sp = spaceFor(dtype, B * T * (F + G + 3 * H) + G * (F + H) + 4 * B * H + H + 64);
+  const work: LstmSaved = {
     B, T, F, H,
-    x: x.data, wIh: w.wIh.data, wHh: w.wHh.data,
-    h0: h0?.data ?? null, c0: c0?.data ?? null,
-    act: alloc(dtype, B * T * 4 * H), cs: alloc(dtype, B * T * H), tcs: alloc(dtype, B * T * H), hs: alloc(dtype, B * T * H),
+    x: sp.take(x.data), wIh: w.wIh.data, wHh: w.wHh.data,
+    h0: h0 !== null ? sp.take(h0.data) : null, c0: c0 !== null ? sp.take(c0.data) : null,
+    act: sp.arr(B * T * G), cs: sp.arr(B * T * H), tcs: sp.arr(B * T * H), hs: sp.arr(B * T * H),
   };
-  const cn = lstmForwardKernel(saved, w.bIh.data, w.bHh.data);
+  const cn = sp.keep(lstmForwardKernel(work, w.bIh.data, w.bHh.data, sp));
+  // What the backward pass reads, moved out of any scratch space.
+  const saved: LstmSaved = { ...work, x: x.data, h0: h0?.data ?? null, c0: c0?.data ?? null, act: sp.keep(work.act), cs: sp.keep(work.cs), tcs: sp.keep(work.tcs), hs: sp.keep(work.hs) };
   const out = new Tensor(saved.hs, [B, T, H]);
   const hn = zeros([B, H], dtype);
   for (let b = 0; b < B; b++) hn.data.set(saved.hs.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
@@ -219,7 +247,14 @@ export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Te
       const g = grad(keep.map((k) => outs[k]!), inputs, { gradOutputs: keep.map((k) => gs[k]!), createGraph: true, allowUnused: true });
       return inputs.map((t, k) => (t.requiresGrad ? g[k]! : null));
     }
-    const r = lstmBackwardKernel(saved, gs[0]?.data ?? null, gs[1]?.data ?? null, gs[2]?.data ?? null, x.requiresGrad);
+    const bsp = spaceFor(dtype, B * T * (2 * F + 2 * G + 7 * H) + 2 * G * (F + H) + 8 * B * H + 64);
+    const take = (d: Data | null): Data | null => (d === null ? null : bsp.take(d));
+    const inSpace: LstmSaved = {
+      ...saved,
+      x: bsp.take(saved.x), wIh: bsp.take(saved.wIh), wHh: bsp.take(saved.wHh), h0: take(saved.h0), c0: take(saved.c0),
+      act: bsp.take(saved.act), cs: bsp.take(saved.cs), tcs: bsp.take(saved.tcs), hs: bsp.take(saved.hs),
+    };
+    const r = lstmBackwardKernel(inSpace, take(gs[0]?.data ?? null), gs[1]?.data ?? null, gs[2]?.data ?? null, x.requiresGrad, bsp);
     const res: (Tensor | null)[] = [
       r.dx !== null ? new Tensor(r.dx, x.shape) : null,
       new Tensor(r.dWih, w.wIh.shape),

@@ -8,7 +8,7 @@ import { lstm, lstmComposite, Lstm } from './lstm.ts';
 import { mseLoss } from './losses.ts';
 import { Adam } from './optim.ts';
 import { Sequential } from './module.ts';
-import { add, concat, reshape, sum, mul } from './ops.ts';
+import { add, concat, reshape, select, sum, mul } from './ops.ts';
 import { type Tensor, randn, noGrad } from './tensor.ts';
 
 const rng = new Rng(9);
@@ -54,6 +54,34 @@ describe('fused LSTM', () => {
     expect(() => lstm(reshape(x!, [B * T, F]), { wIh: wi!, wHh: wh!, bIh: bi!, bHh: bh! })).toThrow(/\[batch, time, features\]/);
     expect(() => lstm(x!, { wIh: r([4 * H, F + 1]), wHh: wh!, bIh: bi!, bHh: bh! })).toThrow(/weight_ih/);
   });
+});
+
+describe('float32 (SIMD kernels when available) against float64', () => {
+  const to32 = (t: Tensor): Tensor => {
+    const c = randn(t.shape, rng, 0, 'float32');
+    c.data.set(t.data);
+    c.requiresGrad = true;
+    return c;
+  };
+  for (const [B, T, F, H, withState] of [[5, 6, 3, 8, true], [9, 3, 8, 12, false], [3, 4, 5, 3, false]] as const) {
+    it(`LSTM B=${B} T=${T} F=${F} H=${H}${withState ? ' with h0, c0' : ''}: outputs and gradients agree to float32 precision`, () => {
+      const ins64 = [r([B, T, F]), r([4 * H, F]), r([4 * H, H]), r([4 * H]), r([4 * H]), ...(withState ? [r([B, H]), r([B, H])] : [])];
+      const ins32 = ins64.map(to32);
+      const outs = [ins64, ins32].map((ins) => {
+        const [x, wi, wh, bi, bh, h0, c0] = ins;
+        const o = lstm(x!, { wIh: wi!, wHh: wh!, bIh: bi!, bHh: bh! }, h0 ?? null, c0 ?? null);
+        // Loss reads the last step only (the sequence head case) plus the final cell.
+        const l = add(sum(mul(select(o.out, 1, -1), select(o.out, 1, -1))), sum(o.c!));
+        return { out: o.out, g: grad(l, ins) };
+      });
+      for (let i = 0; i < outs[0]!.out.size; i++) expect(Math.abs(outs[0]!.out.data[i]! - outs[1]!.out.data[i]!)).toBeLessThan(2e-6);
+      outs[0]!.g.forEach((g64, k) => {
+        const g32 = outs[1]!.g[k]!;
+        expect(g32.dtype).toBe('float32');
+        for (let i = 0; i < g64.size; i++) expect(Math.abs(g64.data[i]! - g32.data[i]!)).toBeLessThan(2e-5 * Math.max(1, Math.abs(g64.data[i]!)));
+      });
+    });
+  }
 });
 
 describe('fused GRU', () => {

@@ -1,0 +1,55 @@
+/**
+ * Where a recurrent kernel keeps its buffers and which GEMM it calls: plain typed arrays with
+ * the JS kernels, or (float32 with WebAssembly SIMD) arrays inside the SIMD arena with the
+ * SIMD kernels. Kernels are written once against this interface.
+ */
+import { gemmNN, gemmTN } from './gemm.ts';
+import { simdArena, simdAvailable, simdGemmNN, simdGemmTN, simdLstmCell, simdLstmCellBack } from './simd.ts';
+import { type DType, type Data, alloc } from './tensor.ts';
+
+/** GEMM signature shared by gemm.ts and simd.ts (accumulates into C). */
+export type Gemm = (M: number, N: number, K: number, A: Data, ao: number, lda: number, B: Data, bo: number, ldb: number, C: Data, co: number, ldc: number) => void;
+
+/** Buffers and kernels for one forward or backward call. */
+export interface Space {
+  /** A zeroed scratch array of n elements. */
+  arr(n: number): Data;
+  /** `src` in this space (copied in when the space is the SIMD arena). */
+  take(src: Data): Data;
+  /** `a` as an array that outlives the call (copied out of the SIMD arena). */
+  keep(a: Data): Data;
+  nn: Gemm;
+  tn: Gemm;
+  /** SIMD LSTM cell row (see simd.ts), when this space has one. */
+  lstmCell: typeof simdLstmCell | null;
+  /** SIMD LSTM cell backward row, when this space has one. */
+  lstmCellBack: typeof simdLstmCellBack | null;
+}
+
+/** JS space: fresh typed arrays and the JS kernels. */
+function jsSpace(dtype: DType): Space {
+  return { arr: (n) => alloc(dtype, n), take: (src) => src, keep: (a) => a, nn: gemmNN, tn: gemmTN, lstmCell: null, lstmCellBack: null };
+}
+
+/** SIMD space for float32, sized for `floats` elements in total. */
+function simdSpace(floats: number): Space {
+  simdArena.begin(floats);
+  return {
+    arr: (n) => simdArena.alloc(n),
+    take: (src) => {
+      const a = simdArena.alloc(src.length);
+      a.set(src);
+      return a;
+    },
+    keep: (a) => a.slice(),
+    nn: simdGemmNN as Gemm,
+    tn: simdGemmTN as Gemm,
+    lstmCell: simdLstmCell,
+    lstmCellBack: simdLstmCellBack,
+  };
+}
+
+/** The fastest space available for `dtype`, with room for `floats` elements. */
+export function spaceFor(dtype: DType, floats: number): Space {
+  return dtype === 'float32' && simdAvailable() ? simdSpace(floats) : jsSpace(dtype);
+}
