@@ -7,7 +7,8 @@
 import type { Rng } from '../../core/rng.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { grad } from './autograd.ts';
-import { gemmNN, gemmTN, transposeInto } from './gemm.ts';
+import { transposeInto } from './gemm.ts';
+import { type Space, spaceFor } from './space.ts';
 import { dropout } from './layers.ts';
 import { type LstmWeights, type RnnOptions, type RnnResult } from './lstm.ts';
 import { Module, type Layer } from './module.ts';
@@ -42,20 +43,19 @@ interface GruSaved {
   hs: Data; // [B*T, H]
 }
 
-function gruForwardKernel(s: GruSaved, bIh: Data, bHh: Data): void {
+function gruForwardKernel(s: GruSaved, bIh: Data, bHh: Data, sp: Space): void {
   const { B, T, F, H, x, h0, act, ghn, hs } = s;
   const G = 3 * H;
-  const dtype = x instanceof Float64Array ? 'float64' : 'float32';
-  const wIhT = transposeInto(s.wIh, G, F, alloc(dtype, F * G));
-  const wHhT = transposeInto(s.wHh, G, H, alloc(dtype, H * G));
+  const wIhT = transposeInto(s.wIh, G, F, sp.arr(F * G));
+  const wHhT = transposeInto(s.wHh, G, H, sp.arr(H * G));
   const gx = act; // input projections are overwritten by activations step by step
-  for (let r = 0; r < B * T; r++) for (let j = 0; j < G; j++) gx[r * G + j] = bIh[j]!;
-  gemmNN(B * T, G, F, x, 0, F, wIhT, 0, G, gx, 0, G);
-  const gh = alloc(dtype, B * G);
+  for (let r = 0; r < B * T; r++) gx.set(bIh, r * G);
+  sp.nn(B * T, G, F, x, 0, F, wIhT, 0, G, gx, 0, G);
+  const gh = sp.arr(B * G);
   for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) for (let j = 0; j < G; j++) gh[b * G + j] = bHh[j]!;
-    if (t > 0) gemmNN(B, G, H, hs, (t - 1) * H, T * H, wHhT, 0, G, gh, 0, G);
-    else if (h0 !== null) gemmNN(B, G, H, h0, 0, H, wHhT, 0, G, gh, 0, G);
+    for (let b = 0; b < B; b++) gh.set(bHh, b * G);
+    if (t > 0) sp.nn(B, G, H, hs, (t - 1) * H, T * H, wHhT, 0, G, gh, 0, G);
+    else if (h0 !== null) sp.nn(B, G, H, h0, 0, H, wHhT, 0, G, gh, 0, G);
     for (let b = 0; b < B; b++) {
       const r = b * T + t;
       const go = r * G;
@@ -77,15 +77,15 @@ function gruForwardKernel(s: GruSaved, bIh: Data, bHh: Data): void {
   }
 }
 
-function gruBackwardKernel(s: GruSaved, dOut: Data | null, dHn: Data | null, needDx: boolean) {
+function gruBackwardKernel(s: GruSaved, dOut: Data | null, dHn: Data | null, needDx: boolean, sp: Space) {
   const { B, T, F, H, x, h0, act, ghn, hs } = s;
   const G = 3 * H;
   const dtype = x instanceof Float64Array ? 'float64' : 'float32';
-  const dGX = alloc(dtype, B * T * G);
-  const dGH = alloc(dtype, B * T * G);
-  const dh = alloc(dtype, B * H);
+  const dGX = sp.arr(B * T * G);
+  const dGH = sp.arr(B * T * G);
+  const dh = sp.arr(B * H);
   if (dHn !== null) dh.set(dHn);
-  const direct = alloc(dtype, B * H);
+  const direct = sp.arr(B * H);
   for (let t = T - 1; t >= 0; t--) {
     for (let b = 0; b < B; b++) {
       const r = b * T + t;
@@ -109,17 +109,17 @@ function gruBackwardKernel(s: GruSaved, dOut: Data | null, dHn: Data | null, nee
       }
     }
     dh.set(direct);
-    gemmNN(B, H, G, dGH, t * G, T * G, s.wHh, 0, H, dh, 0, H);
+    sp.nn(B, H, G, dGH, t * G, T * G, s.wHh, 0, H, dh, 0, H);
   }
-  const hPrev = alloc(dtype, B * T * H);
+  const hPrev = sp.arr(B * T * H);
   for (let b = 0; b < B; b++) {
     if (h0 !== null) hPrev.set(h0.subarray(b * H, (b + 1) * H), b * T * H);
     hPrev.set(hs.subarray(b * T * H, (b * T + T - 1) * H), (b * T + 1) * H);
   }
-  const dWihT = alloc(dtype, F * G);
-  gemmTN(F, G, B * T, x, 0, F, dGX, 0, G, dWihT, 0, G);
-  const dWhhT = alloc(dtype, H * G);
-  gemmTN(H, G, B * T, hPrev, 0, H, dGH, 0, G, dWhhT, 0, G);
+  const dWihT = sp.arr(F * G);
+  sp.tn(F, G, B * T, x, 0, F, dGX, 0, G, dWihT, 0, G);
+  const dWhhT = sp.arr(H * G);
+  sp.tn(H, G, B * T, hPrev, 0, H, dGH, 0, G, dWhhT, 0, G);
   const dbIh = alloc(dtype, G);
   const dbHh = alloc(dtype, G);
   for (let r = 0; r < B * T; r++) {
@@ -130,10 +130,11 @@ function gruBackwardKernel(s: GruSaved, dOut: Data | null, dHn: Data | null, nee
   }
   let dx: Data | null = null;
   if (needDx) {
-    dx = alloc(dtype, B * T * F);
-    gemmNN(B * T, F, G, dGX, 0, G, s.wIh, 0, F, dx, 0, F);
+    dx = sp.arr(B * T * F);
+    sp.nn(B * T, F, G, dGX, 0, G, s.wIh, 0, F, dx, 0, F);
+    dx = sp.keep(dx);
   }
-  return { dx, dWih: transposeInto(dWihT, F, G, alloc(dtype, G * F)), dWhh: transposeInto(dWhhT, H, G, alloc(dtype, G * H)), dbIh, dbHh, dh0: dh };
+  return { dx, dWih: transposeInto(dWihT, F, G, alloc(dtype, G * F)), dWhh: transposeInto(dWhhT, H, G, alloc(dtype, G * H)), dbIh, dbHh, dh0: sp.keep(dh) };
 }
 
 /** The same GRU written with primitive ops (second-order backward rule and independent check). */
@@ -158,12 +159,15 @@ export function gruComposite(x: Tensor, w: GruWeights, h0: Tensor | null = null)
 export function gru(x: Tensor, w: GruWeights, h0: Tensor | null = null): RnnResult {
   const { B, T, F, H } = checkShapes(x, w, h0);
   const dtype = x.dtype;
-  const saved: GruSaved = {
+  const G = 3 * H;
+  const sp = spaceFor(dtype, B * T * (F + G + 2 * H) + G * (F + H) + B * (G + H) + 64);
+  const work: GruSaved = {
     B, T, F, H,
-    x: x.data, wIh: w.wIh.data, wHh: w.wHh.data, h0: h0?.data ?? null,
-    act: alloc(dtype, B * T * 3 * H), ghn: alloc(dtype, B * T * H), hs: alloc(dtype, B * T * H),
+    x: sp.take(x.data), wIh: w.wIh.data, wHh: w.wHh.data, h0: h0 !== null ? sp.take(h0.data) : null,
+    act: sp.arr(B * T * G), ghn: sp.arr(B * T * H), hs: sp.arr(B * T * H),
   };
-  gruForwardKernel(saved, w.bIh.data, w.bHh.data);
+  gruForwardKernel(work, w.bIh.data, w.bHh.data, sp);
+  const saved: GruSaved = { ...work, x: x.data, h0: h0?.data ?? null, act: sp.keep(work.act), ghn: sp.keep(work.ghn), hs: sp.keep(work.hs) };
   const out = new Tensor(saved.hs, [B, T, H]);
   const hn = zeros([B, H], dtype);
   for (let b = 0; b < B; b++) hn.data.set(saved.hs.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
@@ -176,7 +180,13 @@ export function gru(x: Tensor, w: GruWeights, h0: Tensor | null = null): RnnResu
       const g = grad(keep.map((k) => outs[k]!), inputs, { gradOutputs: keep.map((k) => gs[k]!), createGraph: true, allowUnused: true });
       return inputs.map((t, k) => (t.requiresGrad ? g[k]! : null));
     }
-    const r = gruBackwardKernel(saved, gs[0]?.data ?? null, gs[1]?.data ?? null, x.requiresGrad);
+    const bsp = spaceFor(dtype, B * T * (2 * F + 3 * G + 3 * H) + 2 * G * (F + H) + 4 * B * H + 64);
+    const inSpace: GruSaved = {
+      ...saved,
+      x: bsp.take(saved.x), wIh: bsp.take(saved.wIh), wHh: bsp.take(saved.wHh), h0: saved.h0 !== null ? bsp.take(saved.h0) : null,
+      act: bsp.take(saved.act), ghn: bsp.take(saved.ghn), hs: bsp.take(saved.hs),
+    };
+    const r = gruBackwardKernel(inSpace, gs[0] !== null ? bsp.take(gs[0]!.data) : null, gs[1]?.data ?? null, x.requiresGrad, bsp);
     const res: (Tensor | null)[] = [
       r.dx !== null ? new Tensor(r.dx, x.shape) : null,
       new Tensor(r.dWih, w.wIh.shape),

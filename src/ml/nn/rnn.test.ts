@@ -64,6 +64,20 @@ describe('float32 (SIMD kernels when available) against float64', () => {
     return c;
   };
   for (const [B, T, F, H, withState] of [[5, 6, 3, 8, true], [9, 3, 8, 12, false], [3, 4, 5, 3, false]] as const) {
+    it(`GRU B=${B} T=${T} F=${F} H=${H}${withState ? ' with h0' : ''}: outputs and gradients agree to float32 precision`, () => {
+      const ins64 = [r([B, T, F]), r([3 * H, F]), r([3 * H, H]), r([3 * H]), r([3 * H]), ...(withState ? [r([B, H])] : [])];
+      const ins32 = ins64.map(to32);
+      const outs = [ins64, ins32].map((ins) => {
+        const [x, wi, wh, bi, bh, h0] = ins;
+        const o = gru(x!, { wIh: wi!, wHh: wh!, bIh: bi!, bHh: bh! }, h0 ?? null);
+        return { out: o.out, g: grad(add(sum(mul(o.out, o.out)), sum(o.h)), ins) };
+      });
+      for (let i = 0; i < outs[0]!.out.size; i++) expect(Math.abs(outs[0]!.out.data[i]! - outs[1]!.out.data[i]!)).toBeLessThan(2e-6);
+      outs[0]!.g.forEach((g64, k) => {
+        const g32 = outs[1]!.g[k]!;
+        for (let i = 0; i < g64.size; i++) expect(Math.abs(g64.data[i]! - g32.data[i]!)).toBeLessThan(2e-5 * Math.max(1, Math.abs(g64.data[i]!)));
+      });
+    });
     it(`LSTM B=${B} T=${T} F=${F} H=${H}${withState ? ' with h0, c0' : ''}: outputs and gradients agree to float32 precision`, () => {
       const ins64 = [r([B, T, F]), r([4 * H, F]), r([4 * H, H]), r([4 * H]), r([4 * H]), ...(withState ? [r([B, H]), r([B, H])] : [])];
       const ins32 = ins64.map(to32);
