@@ -180,7 +180,7 @@ export function gru(x: Tensor, w: GruWeights, h0: Tensor | null = null): RnnResu
       const g = grad(keep.map((k) => outs[k]!), inputs, { gradOutputs: keep.map((k) => gs[k]!), createGraph: true, allowUnused: true });
       return inputs.map((t, k) => (t.requiresGrad ? g[k]! : null));
     }
-    const bsp = spaceFor(dtype, B * T * (2 * F + 3 * G + 3 * H) + 2 * G * (F + H) + 4 * B * H + 64);
+    const bsp = spaceFor(dtype, B * T * (2 * F + 3 * G + 4 * H) + 2 * G * (F + H) + 3 * B * H);
     const inSpace: GruSaved = {
       ...saved,
       x: bsp.take(saved.x), wIh: bsp.take(saved.wIh), wHh: bsp.take(saved.wHh), h0: saved.h0 !== null ? bsp.take(saved.h0) : null,

@@ -10,7 +10,7 @@ import type { Rng } from '../../core/rng.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { grad } from './autograd.ts';
 import { transposeInto } from './gemm.ts';
-import { type Space, spaceFor } from './space.ts';
+import { type Space, resumeSpace, spaceFor } from './space.ts';
 import { dropout, type InitOptions } from './layers.ts';
 import { Module, type Layer } from './module.ts';
 import { add, matmul, mul, narrow, reshape, select, sigmoid, stack, tanh } from './ops.ts';
@@ -66,10 +66,9 @@ function lstmForwardKernel(s: LstmSaved, bIh: Data, bHh: Data, sp: Space): Data 
   const G = 4 * H;
   const wIhT = transposeInto(s.wIh, G, F, sp.arr(F * G));
   const wHhT = transposeInto(s.wHh, G, H, sp.arr(H * G));
-  for (let r = 0; r < B * T; r++) {
-    const o = r * G;
-    for (let j = 0; j < G; j++) act[o + j] = bIh[j]! + bHh[j]!;
-  }
+  const bias = sp.arr(G);
+  for (let j = 0; j < G; j++) bias[j] = bIh[j]! + bHh[j]!;
+  for (let r = 0; r < B * T; r++) act.set(bias, r * G);
   sp.nn(B * T, G, F, x, 0, F, wIhT, 0, G, act, 0, G);
   const cell = H % 4 === 0 ? sp.lstmCell : null;
   const zeroC = sp.arr(H);
@@ -223,21 +222,27 @@ export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Te
   for (const t of [w.wIh, w.wHh, w.bIh, w.bHh, h0, c0]) if (t !== null && t.dtype !== x.dtype) throw new BadInputError(`lstm: all tensors must be ${x.dtype}`);
   const dtype = x.dtype;
   const G = 4 * H;
-  const sp = spaceFor(dtype, B * T * (F + G + 3 * H) + G * (F + H) + 4 * B * H + H + 64);
-  const work: LstmSaved = {
-    B, T, F, H,
-    x: sp.take(x.data), wIh: w.wIh.data, wHh: w.wHh.data,
-    h0: h0 !== null ? sp.take(h0.data) : null, c0: c0 !== null ? sp.take(c0.data) : null,
-    act: sp.arr(B * T * G), cs: sp.arr(B * T * H), tcs: sp.arr(B * T * H), hs: sp.arr(B * T * H),
+  const fwdFloats = B * T * (F + G + 3 * H) + 2 * G * (F + H) + 3 * B * H + G + H;
+  // Room for the backward pass too, so it can run in place after this forward (see resume).
+  const bwdFloats = B * T * (F + G + 3 * H) + G * (F + H) + 2 * B * H;
+  const forwardIn = (sp: Space): { work: LstmSaved; cn: Data } => {
+    const work: LstmSaved = {
+      B, T, F, H,
+      x: sp.take(x.data), wIh: sp.take(w.wIh.data), wHh: sp.take(w.wHh.data),
+      h0: h0 !== null ? sp.take(h0.data) : null, c0: c0 !== null ? sp.take(c0.data) : null,
+      act: sp.arr(B * T * G), cs: sp.arr(B * T * H), tcs: sp.arr(B * T * H), hs: sp.arr(B * T * H),
+    };
+    return { work, cn: lstmForwardKernel(work, w.bIh.data, w.bHh.data, sp) };
   };
-  const cn = sp.keep(lstmForwardKernel(work, w.bIh.data, w.bHh.data, sp));
-  // What the backward pass reads, moved out of any scratch space.
-  const saved: LstmSaved = { ...work, x: x.data, h0: h0?.data ?? null, c0: c0?.data ?? null, act: sp.keep(work.act), cs: sp.keep(work.cs), tcs: sp.keep(work.tcs), hs: sp.keep(work.hs) };
-  const out = new Tensor(saved.hs, [B, T, H]);
+  const sp = spaceFor(dtype, fwdFloats + bwdFloats);
+  const { work, cn } = forwardIn(sp);
+  const out = new Tensor(sp.keep(work.hs), [B, T, H]);
   const hn = zeros([B, H], dtype);
-  for (let b = 0; b < B; b++) hn.data.set(saved.hs.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
-  const c = new Tensor(cn, [B, H]);
+  for (let b = 0; b < B; b++) hn.data.set(out.data.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
+  const c = new Tensor(sp.keep(cn), [B, H]);
   const inputs = [x, w.wIh, w.wHh, w.bIh, w.bHh, ...(h0 !== null ? [h0] : []), ...(c0 !== null ? [c0] : [])];
+  if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return { out, h: hn, c };
+  const token = sp.checkpoint();
   record('lstm', inputs, [out, hn, c], (gs) => {
     if (isGradEnabled()) {
       // Second order: rebuild the forward from primitive ops and differentiate that.
@@ -247,13 +252,15 @@ export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Te
       const g = grad(keep.map((k) => outs[k]!), inputs, { gradOutputs: keep.map((k) => gs[k]!), createGraph: true, allowUnused: true });
       return inputs.map((t, k) => (t.requiresGrad ? g[k]! : null));
     }
-    const bsp = spaceFor(dtype, B * T * (2 * F + 2 * G + 7 * H) + 2 * G * (F + H) + 8 * B * H + 64);
+    // Usually the scratch space of this forward is intact (nothing ran in between); if another
+    // kernel reused it, the forward is recomputed there instead of having been copied out.
+    let bsp = token !== null ? resumeSpace(token) : null;
+    let inSpace = work;
+    if (bsp === null) {
+      bsp = spaceFor(dtype, fwdFloats + bwdFloats);
+      if (token !== null) inSpace = forwardIn(bsp).work;
+    }
     const take = (d: Data | null): Data | null => (d === null ? null : bsp.take(d));
-    const inSpace: LstmSaved = {
-      ...saved,
-      x: bsp.take(saved.x), wIh: bsp.take(saved.wIh), wHh: bsp.take(saved.wHh), h0: take(saved.h0), c0: take(saved.c0),
-      act: bsp.take(saved.act), cs: bsp.take(saved.cs), tcs: bsp.take(saved.tcs), hs: bsp.take(saved.hs),
-    };
     const r = lstmBackwardKernel(inSpace, take(gs[0]?.data ?? null), gs[1]?.data ?? null, gs[2]?.data ?? null, x.requiresGrad, bsp);
     const res: (Tensor | null)[] = [
       r.dx !== null ? new Tensor(r.dx, x.shape) : null,

@@ -297,6 +297,8 @@ export function simdAvailable(): boolean {
 export class SimdArena {
   private top = 0;
   private f32: Float32Array = new Float32Array(0);
+  /** Bumped by every `begin`: a checkpoint is valid only while this is unchanged. */
+  private generation = 0;
 
   /** Reserves room for `floats` elements and forgets earlier allocations. */
   begin(floats: number): void {
@@ -307,6 +309,7 @@ export class SimdArena {
     if (need > have) ex.memory.grow(Math.ceil((need - have) / 65536));
     this.f32 = new Float32Array(ex.memory.buffer);
     this.top = 0;
+    this.generation++;
   }
 
   /** n floats (zeroed), 16-byte aligned, valid until the next `begin`. */
@@ -317,6 +320,18 @@ export class SimdArena {
     const v = this.f32.subarray(start, start + n);
     v.fill(0);
     return v;
+  }
+
+  /** The current allocation state, to continue from later while no `begin` intervened. */
+  checkpoint(): { generation: number; top: number } {
+    return { generation: this.generation, top: this.top };
+  }
+
+  /** Continues allocating after a checkpoint; false when the arena was reused since. */
+  resume(cp: { generation: number; top: number }): boolean {
+    if (cp.generation !== this.generation) return false;
+    this.top = cp.top;
+    return true;
   }
 }
 

@@ -24,16 +24,24 @@ export interface Space {
   lstmCell: typeof simdLstmCell | null;
   /** SIMD LSTM cell backward row, when this space has one. */
   lstmCellBack: typeof simdLstmCellBack | null;
+  /** A token to continue this space later with its arrays intact (null: plain arrays, always intact). */
+  checkpoint(): SpaceToken | null;
+}
+
+/** Where a space's allocations stood (see `resumeSpace`). */
+export interface SpaceToken {
+  generation: number;
+  top: number;
 }
 
 /** JS space: fresh typed arrays and the JS kernels. */
 function jsSpace(dtype: DType): Space {
-  return { arr: (n) => alloc(dtype, n), take: (src) => src, keep: (a) => a, nn: gemmNN, tn: gemmTN, lstmCell: null, lstmCellBack: null };
+  return { arr: (n) => alloc(dtype, n), take: (src) => src, keep: (a) => a, nn: gemmNN, tn: gemmTN, lstmCell: null, lstmCellBack: null, checkpoint: () => null };
 }
 
-/** SIMD space for float32, sized for `floats` elements in total. */
-function simdSpace(floats: number): Space {
-  simdArena.begin(floats);
+/** SIMD space for float32, sized for `floats` elements in total (or continuing a checkpoint). */
+function simdSpace(floats: number, resume: SpaceToken | null = null): Space {
+  if (resume === null) simdArena.begin(floats);
   return {
     arr: (n) => simdArena.alloc(n),
     take: (src) => {
@@ -46,10 +54,19 @@ function simdSpace(floats: number): Space {
     tn: simdGemmTN as Gemm,
     lstmCell: simdLstmCell,
     lstmCellBack: simdLstmCellBack,
+    checkpoint: () => simdArena.checkpoint(),
   };
 }
 
-/** The fastest space available for `dtype`, with room for `floats` elements. */
+/** The SIMD space of `token` with its arrays intact, or null when the arena was reused since. */
+export function resumeSpace(token: SpaceToken): Space | null {
+  return simdArena.resume(token) ? simdSpace(0, token) : null;
+}
+
+/**
+ * The fastest space available for `dtype`, with room for `floats` elements (callers count
+ * their arrays; a quarter more plus a constant covers alignment padding with room to spare).
+ */
 export function spaceFor(dtype: DType, floats: number): Space {
-  return dtype === 'float32' && simdAvailable() ? simdSpace(floats) : jsSpace(dtype);
+  return dtype === 'float32' && simdAvailable() ? simdSpace(Math.ceil(floats * 1.25) + 1024) : jsSpace(dtype);
 }
