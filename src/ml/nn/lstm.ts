@@ -176,11 +176,7 @@ function lstmBackwardKernel(s: LstmSaved, dOut: Data | null, dHn: Data | null, d
   const dWhhT = sp.arr(H * G);
   sp.tn(H, G, B * T, hPrev, 0, H, dG, 0, G, dWhhT, 0, G);
   const dtype = x instanceof Float64Array ? 'float64' : 'float32';
-  const db = alloc(dtype, G);
-  for (let r = 0; r < B * T; r++) {
-    const o = r * G;
-    for (let j = 0; j < G; j++) db[j] += dG[o + j]!;
-  }
+  const db = sp.colSum(B * T, G, dG);
   let dx: Data | null = null;
   if (needDx) {
     dx = sp.arr(B * T * F);
@@ -224,7 +220,7 @@ export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Te
   const G = 4 * H;
   const fwdFloats = B * T * (F + G + 3 * H) + 2 * G * (F + H) + 3 * B * H + G + H;
   // Room for the backward pass too, so it can run in place after this forward (see resume).
-  const bwdFloats = B * T * (F + G + 3 * H) + G * (F + H) + 2 * B * H;
+  const bwdFloats = B * T * (F + G + 7 * H) + G * (F + H + 4) + 2 * B * H;
   const forwardIn = (sp: Space): { work: LstmSaved; cn: Data } => {
     const work: LstmSaved = {
       B, T, F, H,

@@ -24,6 +24,8 @@ export interface Space {
   lstmCell: typeof simdLstmCell | null;
   /** SIMD LSTM cell backward row, when this space has one. */
   lstmCellBack: typeof simdLstmCellBack | null;
+  /** out[N] = column sums of A[M, N] (a fresh, caller-owned array). */
+  colSum(M: number, N: number, A: Data): Data;
   /** A token to continue this space later with its arrays intact (null: plain arrays, always intact). */
   checkpoint(): SpaceToken | null;
 }
@@ -34,9 +36,17 @@ export interface SpaceToken {
   top: number;
 }
 
+function colSumJs(M: number, N: number, A: Data, out: Data): Data {
+  for (let r = 0; r < M; r++) {
+    const o = r * N;
+    for (let j = 0; j < N; j++) out[j] += A[o + j]!;
+  }
+  return out;
+}
+
 /** JS space: fresh typed arrays and the JS kernels. */
 function jsSpace(dtype: DType): Space {
-  return { arr: (n) => alloc(dtype, n), take: (src) => src, keep: (a) => a, nn: gemmNN, tn: gemmTN, lstmCell: null, lstmCellBack: null, checkpoint: () => null };
+  return { arr: (n) => alloc(dtype, n), take: (src) => src, keep: (a) => a, nn: gemmNN, tn: gemmTN, lstmCell: null, lstmCellBack: null, checkpoint: () => null, colSum: (M, N, A) => colSumJs(M, N, A, alloc(dtype, N)) };
 }
 
 /** SIMD space for float32, sized for `floats` elements in total (or continuing a checkpoint). */
@@ -55,6 +65,14 @@ function simdSpace(floats: number, resume: SpaceToken | null = null): Space {
     lstmCell: simdLstmCell,
     lstmCellBack: simdLstmCellBack,
     checkpoint: () => simdArena.checkpoint(),
+    colSum: (M, N, A) => {
+      // onesᵀ·A through the SIMD GEMM: A's rows weighted by a [M, 4] matrix whose first column is 1.
+      const ones = simdArena.alloc(4 * M);
+      for (let r = 0; r < M; r++) ones[4 * r] = 1;
+      const out = simdArena.alloc(4 * N);
+      simdGemmTN(4, N, M, ones, 0, 4, A as Float32Array, 0, N, out, 0, N);
+      return out.slice(0, N);
+    },
   };
 }
 
