@@ -98,6 +98,23 @@ describe('float32 (SIMD kernels when available) against float64', () => {
   }
 });
 
+describe('float32 scratch reuse', () => {
+  it('a stacked float32 LSTM (the first layer\'s scratch is reused by the second) matches float64 gradients', () => {
+    const build = (dtype: 'float32' | 'float64') => new Lstm(3, 8, { rng: new Rng(4), numLayers: 2, dtype });
+    const nets = [build('float64'), build('float32')];
+    const x64 = randn([5, 7, 3], new Rng(6));
+    const x32 = randn([5, 7, 3], new Rng(6), 1, 'float32');
+    const gs = nets.map((net, k) => {
+      const out = net.forward(k === 0 ? x64 : x32);
+      backward(sum(mul(out, out)));
+      return net.parameters().map((p) => p.grad!);
+    });
+    gs[0]!.forEach((g64, k) => {
+      for (let i = 0; i < g64.size; i++) expect(Math.abs(g64.data[i]! - gs[1]![k]!.data[i]!)).toBeLessThan(5e-5 * Math.max(1, Math.abs(g64.data[i]!)));
+    });
+  });
+});
+
 describe('fused GRU', () => {
   const B = 2, T = 4, F = 3, H = 3;
   const make = () => [r([B, T, F]), r([3 * H, F]), r([3 * H, H]), r([3 * H]), r([3 * H]), r([B, H])];
