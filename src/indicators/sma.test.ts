@@ -37,3 +37,10 @@ describe('sma', () => {
     expect(() => sma(new Float64Array(3), 0)).toThrow(/period/);
   });
 });
+
+describe('sma with leading NaN', () => {
+  it('skips them as TTR does', () => {
+    const out = sma(Float64Array.from([NaN, NaN, 1, 2, 3, 4]), 2);
+    expect(Array.from(out).map((x) => (Number.isNaN(x) ? null : x))).toEqual([null, null, null, 1.5, 2.5, 3.5]);
+  });
+});

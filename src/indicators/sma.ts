@@ -1,9 +1,20 @@
 /**
  * Simple moving average (TTR `SMA`): mean of the last `period` values, NaN during
- * the first period-1 bars. A compensated rolling sum keeps it exact at any price level.
+ * the first period-1 bars (after any leading NaN, which are skipped as TTR does).
+ * A compensated rolling sum keeps it exact at any price level.
  */
 export function sma(src: Float64Array, period: number, out: Float64Array = new Float64Array(src.length)): Float64Array {
   checkPeriod(period);
+  let f = 0;
+  while (f < src.length && src[f] !== src[f]) out[f++] = NaN;
+  if (f > 0) {
+    smaFrom(src.subarray(f), period, out.subarray(f));
+    return out;
+  }
+  return smaFrom(src, period, out);
+}
+
+function smaFrom(src: Float64Array, period: number, out: Float64Array): Float64Array {
   const n = src.length;
   let sum = 0;
   let comp = 0;

@@ -1,0 +1,72 @@
+/** Built-in feature sources that are not indicators: calendar fields and the momentum-scanner scores. */
+import { getIndicator } from '../indicators/registry.ts';
+import type { Columns, InputField, Params } from '../indicators/types.ts';
+import { momentumScore, pctChangeComponent, rsiComponent, rvolComponent, volumeComponent } from './momentumScore.ts';
+
+/** A feature source: like an indicator's batch form, without a streaming form. */
+export interface FeatureSource {
+  inputs: readonly InputField[];
+  outputs: readonly string[];
+  resolve(given: Record<string, number> | undefined): Params;
+  compute(cols: Columns, p: Params): Float64Array[];
+}
+
+const noParams = (name: string) => (given: Record<string, number> | undefined): Params => {
+  if (given && Object.keys(given).length > 0) throw new RangeError(`${name} takes no parameters`);
+  return {};
+};
+
+/** UTC month (1-12), day of week (0 = Sunday) and day of month of each bar. */
+const calendar: FeatureSource = {
+  inputs: ['close'],
+  outputs: ['month', 'dow', 'dom'],
+  resolve: noParams('calendar'),
+  compute(cols) {
+    const t = cols.time;
+    const n = cols.close.length;
+    const month = new Float64Array(n);
+    const dow = new Float64Array(n);
+    const dom = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!t) {
+        month[i] = dow[i] = dom[i] = NaN;
+        continue;
+      }
+      const d = new Date(t[i]!);
+      month[i] = d.getUTCMonth() + 1;
+      dow[i] = d.getUTCDay();
+      dom[i] = d.getUTCDate();
+    }
+    return [month, dow, dom];
+  },
+};
+
+/** The momentum-scanner components (see momentumScore.ts) and the score: RSI(14), RVOL(20), 1-bar change, volume. */
+const momentum: FeatureSource = {
+  inputs: ['close', 'volume'],
+  outputs: ['rsi', 'rvol', 'pct_change', 'volume', 'score'],
+  resolve: noParams('momentum'),
+  compute(cols) {
+    const c = cols.close;
+    const v = cols.volume!;
+    const n = c.length;
+    const rsi = getIndicator('rsi').batch(cols, { n: 14 })[0]!;
+    const rvol = getIndicator('rvol').batch(cols, { n: 20 })[0]!;
+    const out = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    for (let i = 0; i < n; i++) {
+      const ch = i > 0 ? c[i]! / c[i - 1]! - 1 : NaN;
+      out[0]![i] = rsiComponent(rsi[i]!);
+      out[1]![i] = rvolComponent(rvol[i]!);
+      out[2]![i] = pctChangeComponent(ch);
+      out[3]![i] = volumeComponent(v[i]!);
+      out[4]![i] = momentumScore(rsi[i]!, rvol[i]!, ch, v[i]!);
+    }
+    return out;
+  },
+};
+
+/** Sources by name; the feature compiler looks here before the indicator registry. */
+export const FEATURE_SOURCES: ReadonlyMap<string, FeatureSource> = new Map([
+  ['calendar', calendar],
+  ['momentum', momentum],
+]);

@@ -1,0 +1,298 @@
+/**
+ * Scalar streaming building blocks (rolling sum, mean, variance, max/min, EMA,
+ * Wilder sum, lag, weighted window). Composite indicators are written once as a
+ * composition of these, so their batch form (a loop over the same blocks) and
+ * their streaming form give bit-identical numbers. Every block skips leading NaN
+ * inputs (the warm-up of an upstream block), as TTR does, and returns NaN until
+ * it has seen enough real values.
+ */
+import { checkPeriod } from './sma.ts';
+
+/** Rolling sum of the last n values with Neumaier compensation (exact at any price level). */
+export class RollingSum {
+  private readonly buf: Float64Array;
+  private count = 0;
+  private pos = 0;
+  private sum = 0;
+  private comp = 0;
+  constructor(readonly n: number) {
+    checkPeriod(n);
+    this.buf = new Float64Array(n);
+  }
+  /** Add x, return the sum of the last n values (NaN until n real values have been seen). */
+  push(x: number): number {
+    if (this.count === 0 && x !== x) return NaN;
+    const n = this.n;
+    this.add(x);
+    this.buf[this.pos] = x;
+    if (++this.pos === n) this.pos = 0;
+    this.count++;
+    if (this.count < n) return NaN;
+    const v = this.sum + this.comp;
+    this.add(-this.buf[this.pos]!);
+    return v;
+  }
+  private add(x: number): void {
+    const s = this.sum;
+    const t = s + x;
+    this.comp += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+    this.sum = t;
+  }
+}
+
+/** Rolling mean of the last n values (TTR `runMean` / `SMA`). */
+export class RollingMean {
+  private readonly s: RollingSum;
+  private readonly inv: number;
+  constructor(n: number) {
+    this.s = new RollingSum(n);
+    this.inv = 1 / n;
+  }
+  push(x: number): number {
+    return this.s.push(x) * this.inv;
+  }
+}
+
+/** Number of full-window updates between exact re-computations of the rolling moments (bounds drift). */
+export const RESYNC = 4096;
+
+/**
+ * Rolling mean and variance by the windowed Welford update (replace the oldest
+ * value in one step); never a running sum of squares, and re-computed exactly
+ * from the window every RESYNC updates so rounding cannot drift.
+ */
+export class RollingVar {
+  private readonly buf: Float64Array;
+  private count = 0;
+  private since = 0;
+  /** Mean of the current window. */
+  mean = 0;
+  private m2 = 0;
+  constructor(
+    readonly n: number,
+    readonly sample: boolean,
+  ) {
+    checkPeriod(n);
+    if (sample && n < 2) throw new RangeError('sample variance needs a window of at least 2');
+    this.buf = new Float64Array(n);
+  }
+  /** Add x, return the variance of the last n values (sample or population). */
+  push(x: number): number {
+    if (this.count === 0 && x !== x) return NaN;
+    const n = this.n;
+    const slot = this.count % n;
+    if (this.count < n) {
+      const k = this.count + 1;
+      const d = x - this.mean;
+      this.mean += d / k;
+      this.m2 += d * (x - this.mean);
+    } else {
+      const old = this.buf[slot]!;
+      if (++this.since === RESYNC) {
+        this.buf[slot] = x;
+        this.since = 0;
+        this.resync();
+      } else {
+        const d = x - old;
+        const m0 = this.mean;
+        this.mean = m0 + d / n;
+        this.m2 += d * (x - this.mean + old - m0);
+      }
+    }
+    this.buf[slot] = x;
+    this.count++;
+    if (this.count < n) return NaN;
+    const m2 = this.m2 > 0 ? this.m2 : 0;
+    return m2 / (this.sample ? n - 1 : n);
+  }
+  private resync(): void {
+    const b = this.buf;
+    const n = this.n;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += b[i]!;
+    const m = s / n;
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      const d = b[i]! - m;
+      q += d * d;
+    }
+    this.mean = m;
+    this.m2 = q;
+  }
+}
+
+/** Rolling maximum (or minimum with `min`) of the last n values: monotonic deque, O(1) amortised. */
+export class RollingExtreme {
+  private readonly qv: Float64Array;
+  private readonly qi: Float64Array;
+  private head = 0;
+  private size = 0;
+  private seq = 0;
+  constructor(
+    readonly n: number,
+    readonly min = false,
+  ) {
+    checkPeriod(n);
+    this.qv = new Float64Array(n);
+    this.qi = new Float64Array(n);
+  }
+  push(x: number): number {
+    if (this.seq === 0 && x !== x) return NaN;
+    const n = this.n;
+    if (this.size > 0 && this.qi[this.head]! <= this.seq - n) {
+      if (++this.head === n) this.head = 0;
+      this.size--;
+    }
+    const qv = this.qv;
+    const head = this.head;
+    let size = this.size;
+    if (this.min) {
+      while (size > 0) {
+        let k = head + size - 1;
+        if (k >= n) k -= n;
+        if (qv[k]! < x) break;
+        size--;
+      }
+    } else {
+      while (size > 0) {
+        let k = head + size - 1;
+        if (k >= n) k -= n;
+        if (qv[k]! > x) break;
+        size--;
+      }
+    }
+    this.size = size;
+    let at = head + size;
+    if (at >= n) at -= n;
+    this.qv[at] = x;
+    this.qi[at] = this.seq;
+    this.size++;
+    this.seq++;
+    return this.seq >= n ? this.qv[this.head]! : NaN;
+  }
+}
+
+/**
+ * Exponential moving average as TTR computes it: the first value is the mean of
+ * the first n real inputs, then v = x*r + v*(1-r); r = 2/(n+1), or 1/n for Wilder.
+ */
+export class Ema {
+  private count = 0;
+  private sum = 0;
+  private v = NaN;
+  readonly ratio: number;
+  constructor(
+    readonly n: number,
+    wilder = false,
+  ) {
+    checkPeriod(n);
+    this.ratio = wilder ? 1 / n : 2 / (n + 1);
+  }
+  push(x: number): number {
+    if (this.count === 0 && x !== x) return NaN;
+    const n = this.n;
+    if (this.count < n) {
+      this.sum += x;
+      this.count++;
+      if (this.count < n) return NaN;
+      return (this.v = this.sum / n);
+    }
+    const r = this.ratio;
+    return (this.v = x * r + this.v * (1 - r));
+  }
+}
+
+/** Wilder's running sum (TTR `wilderSum`): first value x + sum of the n-1 before it * (n-1)/n, then x + prev*(n-1)/n. */
+export class WilderSum {
+  private count = 0;
+  private v = 0;
+  constructor(readonly n: number) {
+    checkPeriod(n);
+  }
+  push(x: number): number {
+    if (this.count === 0 && x !== x) return NaN;
+    const n = this.n;
+    if (this.count < n - 1) {
+      this.v += x;
+      this.count++;
+      return NaN;
+    }
+    this.count++;
+    return (this.v = x + (this.v * (n - 1)) / n);
+  }
+}
+
+/** The value n steps back (NaN until n values have passed). */
+export class Lag {
+  private readonly buf: Float64Array;
+  private count = 0;
+  constructor(readonly n: number) {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`lag must be a non-negative integer, got ${n}`);
+    this.buf = new Float64Array(Math.max(n, 1));
+  }
+  push(x: number): number {
+    const n = this.n;
+    if (n === 0) return x;
+    const slot = this.count % n;
+    const old = this.count >= n ? this.buf[slot]! : NaN;
+    this.buf[slot] = x;
+    this.count++;
+    return old;
+  }
+}
+
+/** A ring buffer of the last n real values, oldest first by `at(0)`, for kernels that need the whole window. */
+export class Window {
+  readonly buf: Float64Array;
+  count = 0;
+  constructor(readonly n: number) {
+    checkPeriod(n);
+    this.buf = new Float64Array(n);
+  }
+  /** Add x; returns true once the window is full. Leading NaN inputs are skipped. */
+  push(x: number): boolean {
+    if (this.count === 0 && x !== x) return false;
+    this.buf[this.count % this.n] = x;
+    this.count++;
+    return this.count >= this.n;
+  }
+  get full(): boolean {
+    return this.count >= this.n;
+  }
+  /** k-th value of the window, 0 = oldest. */
+  at(k: number): number {
+    return this.buf[(this.count + k) % this.n]!;
+  }
+}
+
+/** Weighted moving average over the last n values with fixed weights (oldest first), TTR `WMA`. */
+export class WeightedWindow {
+  private readonly win: Window;
+  private readonly w: Float64Array;
+  private readonly wsum: number;
+  constructor(weights: Float64Array) {
+    this.win = new Window(weights.length);
+    this.w = weights;
+    let s = 0;
+    for (let i = 0; i < weights.length; i++) s += weights[i]!;
+    this.wsum = s;
+  }
+  push(x: number): number {
+    if (!this.win.push(x)) return NaN;
+    const n = this.w.length;
+    const b = this.win.buf;
+    const w = this.w;
+    const start = this.win.count % n;
+    let s = 0;
+    // Oldest value sits at `start`; walk to the end of the buffer, then wrap.
+    for (let k = 0; k < n - start; k++) s += w[k]! * b[start + k]!;
+    for (let k = n - start; k < n; k++) s += w[k]! * b[start + k - n]!;
+    return s / this.wsum;
+  }
+}
+
+/** Linear weights 1..n (oldest lightest), TTR's default WMA weights. */
+export function linearWeights(n: number): Float64Array {
+  checkPeriod(n);
+  return Float64Array.from({ length: n }, (_, i) => i + 1);
+}
