@@ -52,10 +52,20 @@ function gruForwardKernel(s: GruSaved, bIh: Data, bHh: Data, sp: Space): void {
   for (let r = 0; r < B * T; r++) gx.set(bIh, r * G);
   sp.nn(B * T, G, F, x, 0, F, wIhT, 0, G, gx, 0, G);
   const gh = sp.arr(B * G);
+  const cell = H % 4 === 0 ? sp.gruCell : null;
+  const zeroH = sp.arr(H);
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) gh.set(bHh, b * G);
     if (t > 0) sp.nn(B, G, H, hs, (t - 1) * H, T * H, wHhT, 0, G, gh, 0, G);
     else if (h0 !== null) sp.nn(B, G, H, h0, 0, H, wHhT, 0, G, gh, 0, G);
+    if (cell !== null) {
+      for (let b = 0; b < B; b++) {
+        const r = b * T + t;
+        const hpArr = (t > 0 ? hs : (h0 ?? zeroH)) as Float32Array;
+        cell(H, gx as Float32Array, r * G, gh as Float32Array, b * G, hpArr, t > 0 ? r * H - H : h0 !== null ? b * H : 0, ghn as Float32Array, hs as Float32Array, r * H);
+      }
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       const r = b * T + t;
       const go = r * G;
@@ -86,7 +96,19 @@ function gruBackwardKernel(s: GruSaved, dOut: Data | null, dHn: Data | null, nee
   const dh = sp.arr(B * H);
   if (dHn !== null) dh.set(dHn);
   const direct = sp.arr(B * H);
+  const back = H % 4 === 0 ? sp.gruCellBack : null;
+  const zeroRow = back !== null && (dOut === null || h0 === null) ? sp.arr(Math.max(B * T * H, B * H)) : null;
   for (let t = T - 1; t >= 0; t--) {
+    if (back !== null) {
+      for (let b = 0; b < B; b++) {
+        const r = b * T + t;
+        const hpArr = (t > 0 ? hs : (h0 ?? zeroRow)) as Float32Array;
+        back(H, act as Float32Array, r * G, ghn as Float32Array, r * H, hpArr, t > 0 ? r * H - H : b * H, dh as Float32Array, (dOut ?? zeroRow) as Float32Array, dGX as Float32Array, dGH as Float32Array, direct as Float32Array, b * H);
+      }
+      dh.set(direct);
+      sp.nn(B, H, G, dGH, t * G, T * G, s.wHh, 0, H, dh, 0, H);
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       const r = b * T + t;
       const go = r * G;
@@ -160,7 +182,7 @@ export function gru(x: Tensor, w: GruWeights, h0: Tensor | null = null): RnnResu
   const { B, T, F, H } = checkShapes(x, w, h0);
   const dtype = x.dtype;
   const G = 3 * H;
-  const sp = spaceFor(dtype, B * T * (F + G + 2 * H) + G * (F + H) + B * (G + H) + 64);
+  const sp = spaceFor(dtype, B * T * (F + G + 2 * H) + G * (F + H) + B * (G + H) + H);
   const work: GruSaved = {
     B, T, F, H,
     x: sp.take(x.data), wIh: w.wIh.data, wHh: w.wHh.data, h0: h0 !== null ? sp.take(h0.data) : null,
@@ -180,7 +202,7 @@ export function gru(x: Tensor, w: GruWeights, h0: Tensor | null = null): RnnResu
       const g = grad(keep.map((k) => outs[k]!), inputs, { gradOutputs: keep.map((k) => gs[k]!), createGraph: true, allowUnused: true });
       return inputs.map((t, k) => (t.requiresGrad ? g[k]! : null));
     }
-    const bsp = spaceFor(dtype, B * T * (2 * F + 3 * G + 4 * H) + 2 * G * (F + H) + 3 * B * H);
+    const bsp = spaceFor(dtype, B * T * (2 * F + 3 * G + 5 * H) + 2 * G * (F + H) + 4 * B * H);
     const inSpace: GruSaved = {
       ...saved,
       x: bsp.take(saved.x), wIh: bsp.take(saved.wIh), wHh: bsp.take(saved.wHh), h0: saved.h0 !== null ? bsp.take(saved.h0) : null,

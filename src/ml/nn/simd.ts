@@ -222,10 +222,76 @@ function cellBackBody(): number[] {
   ];
 }
 
+/**
+ * One GRU cell row (function 7): params n, hb, gx (input pre-activations r,z,n at gx + k·hb,
+ * overwritten by the activations), gh (hidden parts W_h·h + b_h, same layout), hp (previous
+ * h), ghn (receives gh's n part), hs (receives h).
+ */
+function gruCellBody(): number[] {
+  const [n, hb, gx, gh, hp, ghn, hs] = [0, 1, 2, 3, 4, 5, 6];
+  const [vr, vz, vn, vh] = [7, 8, 9, 10];
+  const bump = (p: number): number[] => [...get(p), ...i32c(16), ...ADD, ...set(p)];
+  const at = (p: number, k: number): number[] => [...get(p), ...get(hb), ...i32c(k), ...MUL, ...ADD];
+  return [
+    ...block, ...loop,
+    ...get(n), ...EQZ, ...brIf(1),
+    ...get(gx), ...load(0), ...get(gh), ...load(0), ...F32X4_ADD, ...call(3), ...set(vr),
+    ...at(gx, 1), ...load(0), ...at(gh, 1), ...load(0), ...F32X4_ADD, ...call(3), ...set(vz),
+    ...at(gh, 2), ...load(0), ...set(vh),
+    ...at(gx, 2), ...load(0), ...get(vr), ...get(vh), ...F32X4_MUL, ...F32X4_ADD, ...call(4), ...set(vn),
+    ...get(gx), ...get(vr), ...store(0),
+    ...at(gx, 1), ...get(vz), ...store(0),
+    ...at(gx, 2), ...get(vn), ...store(0),
+    ...get(ghn), ...get(vh), ...store(0),
+    // h = n + z (hp - n)
+    ...get(hs), ...get(vn), ...get(vz), ...get(hp), ...load(0), ...get(vn), ...F32X4_SUB, ...F32X4_MUL, ...F32X4_ADD, ...store(0),
+    ...bump(gx), ...bump(gh), ...bump(hp), ...bump(ghn), ...bump(hs),
+    ...get(n), ...i32c(1), ...SUB, ...set(n),
+    ...br(0),
+    ...end, ...end,
+  ];
+}
+
+/**
+ * Backward of one GRU cell row (function 8): params n, hb, act (r,z,n), ghn, hp, dh, dout,
+ * dgx, dgh (gate gradients, input and hidden sides), direct (receives dh·z, the part of the
+ * previous h's gradient that bypasses the recurrent GEMM).
+ */
+function gruCellBackBody(): number[] {
+  const [n, hb, act, ghn, hp, dh, dout, dgx, dgh, direct] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [vr, vz, vn, dhv, dan, daz, dar] = [10, 11, 12, 13, 14, 15, 16];
+  const bump = (p: number): number[] => [...get(p), ...i32c(16), ...ADD, ...set(p)];
+  const at = (p: number, k: number): number[] => [...get(p), ...get(hb), ...i32c(k), ...MUL, ...ADD];
+  const oneMinus = (v: number[]): number[] => [...f32x4c(1), ...v, ...F32X4_SUB];
+  return [
+    ...block, ...loop,
+    ...get(n), ...EQZ, ...brIf(1),
+    ...get(act), ...load(0), ...set(vr),
+    ...at(act, 1), ...load(0), ...set(vz),
+    ...at(act, 2), ...load(0), ...set(vn),
+    ...get(dh), ...load(0), ...get(dout), ...load(0), ...F32X4_ADD, ...set(dhv),
+    ...get(dhv), ...oneMinus(get(vz)), ...F32X4_MUL, ...oneMinus([...get(vn), ...get(vn), ...F32X4_MUL]), ...F32X4_MUL, ...set(dan),
+    ...get(dhv), ...get(hp), ...load(0), ...get(vn), ...F32X4_SUB, ...F32X4_MUL, ...get(vz), ...F32X4_MUL, ...oneMinus(get(vz)), ...F32X4_MUL, ...set(daz),
+    ...get(dan), ...get(ghn), ...load(0), ...F32X4_MUL, ...get(vr), ...F32X4_MUL, ...oneMinus(get(vr)), ...F32X4_MUL, ...set(dar),
+    ...get(dgx), ...get(dar), ...store(0),
+    ...at(dgx, 1), ...get(daz), ...store(0),
+    ...at(dgx, 2), ...get(dan), ...store(0),
+    ...get(dgh), ...get(dar), ...store(0),
+    ...at(dgh, 1), ...get(daz), ...store(0),
+    ...at(dgh, 2), ...get(dan), ...get(vr), ...F32X4_MUL, ...store(0),
+    ...get(direct), ...get(dhv), ...get(vz), ...F32X4_MUL, ...store(0),
+    ...bump(act), ...bump(ghn), ...bump(hp), ...bump(dh), ...bump(dout), ...bump(dgx), ...bump(dgh), ...bump(direct),
+    ...get(n), ...i32c(1), ...SUB, ...set(n),
+    ...br(0),
+    ...end, ...end,
+  ];
+}
+
 function buildModule(): Uint8Array {
   const gemmType = [0x60, ...vec(new Array(9).fill([I32])), ...vec([])];
   const unaryType = [0x60, ...vec([[V128]]), ...vec([[V128]])];
   const cellType = [0x60, ...vec(new Array(7).fill([I32])), ...vec([])];
+  const backType10 = [0x60, ...vec(new Array(10).fill([I32])), ...vec([])];
   const code = (locals: number[][], body: number[]): number[] => {
     const f = [...vec(locals), ...body, ...end];
     return [...uleb(f.length), ...f];
@@ -233,10 +299,10 @@ function buildModule(): Uint8Array {
   const gemmLocals = [[...uleb(9), I32], [...uleb(11), V128]];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([gemmType, unaryType, cellType])),
-    ...section(3, vec([[0], [0], [1], [1], [1], [2], [0]])),
+    ...section(1, vec([gemmType, unaryType, cellType, backType10])),
+    ...section(3, vec([[0], [0], [1], [1], [1], [2], [0], [2], [3]])),
     ...section(5, vec([[0x00, ...uleb(16)]])),
-    ...section(7, vec([[...name('memory'), 0x02, 0], [...name('gemm_nn'), 0x00, 0], [...name('gemm_tn'), 0x00, 1], [...name('exp4'), 0x00, 2], [...name('lstm_cell'), 0x00, 5], [...name('lstm_cell_back'), 0x00, 6]])),
+    ...section(7, vec([[...name('memory'), 0x02, 0], [...name('gemm_nn'), 0x00, 0], [...name('gemm_tn'), 0x00, 1], [...name('exp4'), 0x00, 2], [...name('lstm_cell'), 0x00, 5], [...name('lstm_cell_back'), 0x00, 6], [...name('gru_cell'), 0x00, 7], [...name('gru_cell_back'), 0x00, 8]])),
     ...section(10, vec([
       code(gemmLocals, gemmBody(false)),
       code(gemmLocals, gemmBody(true)),
@@ -245,6 +311,8 @@ function buildModule(): Uint8Array {
       code([], tanhBody()),
       code([[...uleb(6), V128]], cellBody()),
       code([[...uleb(7), V128]], cellBackBody()),
+      code([[...uleb(4), V128]], gruCellBody()),
+      code([[...uleb(7), V128]], gruCellBackBody()),
     ])),
   ];
   return Uint8Array.from(bytes);
@@ -269,6 +337,8 @@ interface SimdExports {
   exp4: unknown;
   lstm_cell: (n: number, hb: number, act: number, cp: number, cs: number, tcs: number, hs: number) => void;
   lstm_cell_back: (n: number, hb: number, act: number, tcs: number, cp: number, dh: number, dout: number, dc: number, dg: number) => void;
+  gru_cell: (n: number, hb: number, gx: number, gh: number, hp: number, ghn: number, hs: number) => void;
+  gru_cell_back: (n: number, hb: number, act: number, ghn: number, hp: number, dh: number, dout: number, dgx: number, dgh: number, direct: number) => void;
 }
 
 let exportsCache: SimdExports | null | undefined;
@@ -370,4 +440,15 @@ export function simdLstmCell(H: number, act: Float32Array, ao: number, cp: Float
 export function simdLstmCellBack(H: number, act: Float32Array, ao: number, tcs: Float32Array, ho: number, cp: Float32Array, po: number, dh: Float32Array, dout: Float32Array, dc: Float32Array, bo: number, dg: Float32Array): void {
   const ex = instance()!;
   ex.lstm_cell_back(H >> 2, 4 * H, act.byteOffset + 4 * ao, tcs.byteOffset + 4 * ho, cp.byteOffset + 4 * po, dh.byteOffset + 4 * bo, dout.byteOffset + 4 * ho, dc.byteOffset + 4 * bo, dg.byteOffset + 4 * ao);
+}
+
+/** One row of GRU cells in SIMD (H a multiple of 4); see gruCellBody. Offsets in elements. */
+export function simdGruCell(H: number, gx: Float32Array, go: number, gh: Float32Array, bo: number, hp: Float32Array, po: number, ghn: Float32Array, hs: Float32Array, ho: number): void {
+  instance()!.gru_cell(H >> 2, 4 * H, gx.byteOffset + 4 * go, gh.byteOffset + 4 * bo, hp.byteOffset + 4 * po, ghn.byteOffset + 4 * ho, hs.byteOffset + 4 * ho);
+}
+
+/** Backward of one row of GRU cells in SIMD; see gruCellBackBody. Offsets in elements. */
+export function simdGruCellBack(H: number, act: Float32Array, go: number, ghn: Float32Array, ho: number, hp: Float32Array, po: number, dh: Float32Array, dout: Float32Array, dgx: Float32Array, dgh: Float32Array, direct: Float32Array, bo: number): void {
+  const b = 4 * bo;
+  instance()!.gru_cell_back(H >> 2, 4 * H, act.byteOffset + 4 * go, ghn.byteOffset + 4 * ho, hp.byteOffset + 4 * po, dh.byteOffset + b, dout.byteOffset + 4 * ho, dgx.byteOffset + 4 * go, dgh.byteOffset + 4 * go, direct.byteOffset + b);
 }

@@ -4,7 +4,7 @@
  * SIMD kernels. Kernels are written once against this interface.
  */
 import { gemmNN, gemmTN } from './gemm.ts';
-import { simdArena, simdAvailable, simdGemmNN, simdGemmTN, simdLstmCell, simdLstmCellBack } from './simd.ts';
+import { simdArena, simdAvailable, simdGemmNN, simdGemmTN, simdGruCell, simdGruCellBack, simdLstmCell, simdLstmCellBack } from './simd.ts';
 import { type DType, type Data, alloc } from './tensor.ts';
 
 /** GEMM signature shared by gemm.ts and simd.ts (accumulates into C). */
@@ -24,6 +24,9 @@ export interface Space {
   lstmCell: typeof simdLstmCell | null;
   /** SIMD LSTM cell backward row, when this space has one. */
   lstmCellBack: typeof simdLstmCellBack | null;
+  /** SIMD GRU cell rows, when this space has them. */
+  gruCell: typeof simdGruCell | null;
+  gruCellBack: typeof simdGruCellBack | null;
   /** out[N] = column sums of A[M, N] (a fresh, caller-owned array). */
   colSum(M: number, N: number, A: Data): Data;
   /** A token to continue this space later with its arrays intact (null: plain arrays, always intact). */
@@ -46,7 +49,7 @@ function colSumJs(M: number, N: number, A: Data, out: Data): Data {
 
 /** JS space: fresh typed arrays and the JS kernels. */
 function jsSpace(dtype: DType): Space {
-  return { arr: (n) => alloc(dtype, n), take: (src) => src, keep: (a) => a, nn: gemmNN, tn: gemmTN, lstmCell: null, lstmCellBack: null, checkpoint: () => null, colSum: (M, N, A) => colSumJs(M, N, A, alloc(dtype, N)) };
+  return { arr: (n) => alloc(dtype, n), take: (src) => src, keep: (a) => a, nn: gemmNN, tn: gemmTN, lstmCell: null, lstmCellBack: null, gruCell: null, gruCellBack: null, checkpoint: () => null, colSum: (M, N, A) => colSumJs(M, N, A, alloc(dtype, N)) };
 }
 
 /** SIMD space for float32, sized for `floats` elements in total (or continuing a checkpoint). */
@@ -64,6 +67,8 @@ function simdSpace(floats: number, resume: SpaceToken | null = null): Space {
     tn: simdGemmTN as Gemm,
     lstmCell: simdLstmCell,
     lstmCellBack: simdLstmCellBack,
+    gruCell: simdGruCell,
+    gruCellBack: simdGruCellBack,
     checkpoint: () => simdArena.checkpoint(),
     colSum: (M, N, A) => {
       // onesᵀ·A through the SIMD GEMM: A's rows weighted by a [M, 4] matrix whose first column is 1.
