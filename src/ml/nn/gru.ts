@@ -21,6 +21,7 @@ export type GruWeights = LstmWeights;
 function checkShapes(x: Tensor, w: GruWeights, h0: Tensor | null): { B: number; T: number; F: number; H: number } {
   if (x.ndim !== 3) throw new BadInputError(`gru: input must be [batch, time, features], got ${fmtShape(x.shape)}`);
   const [B, T, F] = x.shape as [number, number, number];
+  if (B < 1 || T < 1) throw new BadInputError(`gru: needs at least one sequence and one step, got ${fmtShape(x.shape)}`);
   const H = w.wHh.shape[1]!;
   if (w.wIh.shape[0] !== 3 * H || w.wIh.shape[1] !== F) throw new BadInputError(`gru: weight_ih ${fmtShape(w.wIh.shape)} does not fit input features ${F} and hidden ${H}`);
   if (w.wHh.shape[0] !== 3 * H) throw new BadInputError(`gru: weight_hh ${fmtShape(w.wHh.shape)} is not [3*H, H]`);

@@ -34,6 +34,7 @@ export interface RnnResult {
 function checkShapes(x: Tensor, w: { wIh: Tensor; wHh: Tensor }, gates: number, h0: Tensor | null, c0: Tensor | null, op: string): { B: number; T: number; F: number; H: number } {
   if (x.ndim !== 3) throw new BadInputError(`${op}: input must be [batch, time, features], got ${fmtShape(x.shape)}`);
   const [B, T, F] = x.shape as [number, number, number];
+  if (B < 1 || T < 1) throw new BadInputError(`${op}: needs at least one sequence and one step, got ${fmtShape(x.shape)}`);
   const H = w.wHh.shape[1]!;
   if (w.wIh.shape[0] !== gates * H || w.wIh.shape[1] !== F) throw new BadInputError(`${op}: weight_ih ${fmtShape(w.wIh.shape)} does not fit input features ${F} and hidden ${H}`);
   if (w.wHh.shape[0] !== gates * H) throw new BadInputError(`${op}: weight_hh ${fmtShape(w.wHh.shape)} is not [${gates}*H, H]`);

@@ -88,6 +88,25 @@ describe('matmul', () => {
   check('A Bᵀ', ([a, b]) => op.matmul(a!, b!, { transB: true }), () => [r([3, 4]), r([5, 4])]);
   check('Aᵀ Bᵀ', ([a, b]) => op.matmul(a!, b!, { transA: true, transB: true }), () => [r([4, 3]), r([5, 4])]);
 
+  it('large float32 products (SIMD path) agree with float64 in all four transpositions', () => {
+    const g = new Rng(5);
+    const [M, N, K] = [37, 45, 29]; // ragged against the 4x8 blocks
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a64 = randn(ta ? [K, M] : [M, K], g);
+      const b64 = randn(tb ? [N, K] : [K, N], g);
+      const a32 = randn(a64.shape, g, 1, 'float32');
+      const b32 = randn(b64.shape, g, 1, 'float32');
+      a32.data.set(a64.data);
+      b32.data.set(b64.data);
+      a64.data.set(a32.data); // same (float32-rounded) inputs on both sides
+      b64.data.set(b32.data);
+      const c64 = op.matmul(a64, b64, { transA: ta, transB: tb });
+      const c32 = op.matmul(a32, b32, { transA: ta, transB: tb });
+      expect(c32.dtype).toBe('float32');
+      for (let i = 0; i < c64.size; i++) expect(Math.abs(c64.data[i]! - c32.data[i]!)).toBeLessThan(2e-5 * Math.max(1, Math.abs(c64.data[i]!)));
+    }
+  });
+
   it('computes known values and rejects mismatched shapes', () => {
     const c = op.matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]]));
     expect(Array.from(c.data)).toEqual([19, 22, 43, 50]);

@@ -5,6 +5,7 @@
  */
 import { BadInputError } from '../../core/errors.ts';
 import { gemmNN, gemmTN, transposeInto } from './gemm.ts';
+import { simdArena, simdAvailable, simdGemmNN, simdGemmTN } from './simd.ts';
 import { type Data, Tensor, alloc, fmtShape, numel, record, sameDtype, zeros } from './tensor.ts';
 
 // ---------------------------------------------------------------- shapes and broadcasting
@@ -344,6 +345,9 @@ export function onesLike(a: Tensor): Tensor {
 
 // ---------------------------------------------------------------- matmul
 
+/** Below this many multiply-adds the copy into the SIMD arena costs more than it saves. */
+const SIMD_MIN_WORK = 32_768;
+
 /** Options of `matmul`: use the transpose of an operand without copying it first. */
 export interface MatmulOptions {
   transA?: boolean;
@@ -362,10 +366,25 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const N = tb ? b.shape[0]! : b.shape[1]!;
   if (K !== Kb) throw new BadInputError(`matmul: inner dimensions differ: ${fmtShape(a.shape)}${ta ? 'ᵀ' : ''} · ${fmtShape(b.shape)}${tb ? 'ᵀ' : ''}`);
   const out = zeros([M, N], a.dtype);
-  // Bᵀ is materialised once so the kernel always streams contiguous rows of B.
-  const Bd = tb ? transposeInto(b.data, N, K, alloc(b.dtype, K * N)) : b.data;
-  if (ta) gemmTN(M, N, K, a.data, 0, M, Bd, 0, N, out.data, 0, N);
-  else gemmNN(M, N, K, a.data, 0, K, Bd, 0, N, out.data, 0, N);
+  if (a.dtype === 'float32' && M * N * K >= SIMD_MIN_WORK && simdAvailable()) {
+    // Large float32 products run in the SIMD arena, after (and without disturbing) its current arrays.
+    simdArena.transient(a.size + K * N + M * N + 16, () => {
+      const A = simdArena.alloc(a.size);
+      A.set(a.data);
+      const Bd = simdArena.alloc(K * N);
+      if (tb) transposeInto(b.data, N, K, Bd);
+      else Bd.set(b.data);
+      const C = simdArena.alloc(M * N);
+      if (ta) simdGemmTN(M, N, K, A, 0, M, Bd, 0, N, C, 0, N);
+      else simdGemmNN(M, N, K, A, 0, K, Bd, 0, N, C, 0, N);
+      out.data.set(C);
+    });
+  } else {
+    // Bᵀ is materialised once so the kernel always streams contiguous rows of B.
+    const Bd = tb ? transposeInto(b.data, N, K, alloc(b.dtype, K * N)) : b.data;
+    if (ta) gemmTN(M, N, K, a.data, 0, M, Bd, 0, N, out.data, 0, N);
+    else gemmNN(M, N, K, a.data, 0, K, Bd, 0, N, out.data, 0, N);
+  }
   return record('matmul', [a, b], [out], ([g]) => {
     const gg = g!;
     let ga: Tensor | null = null;

@@ -392,6 +392,23 @@ export class SimdArena {
     return v;
   }
 
+  /**
+   * Runs `fn` with room for `floats` more elements after the current allocations and frees
+   * them afterwards, so earlier arrays and checkpoints stay valid (unless memory must grow).
+   */
+  transient<T>(floats: number, fn: () => T): T {
+    if (this.top + floats + 64 > this.f32.length) {
+      this.begin(floats);
+      return fn();
+    }
+    const saved = this.top;
+    try {
+      return fn();
+    } finally {
+      this.top = saved;
+    }
+  }
+
   /** The current allocation state, to continue from later while no `begin` intervened. */
   checkpoint(): { generation: number; top: number } {
     return { generation: this.generation, top: this.top };
