@@ -11,6 +11,7 @@ export interface Database {
   confirmations: ConfirmationsTable;
   messages: MessagesTable;
   orders: OrdersTable;
+  api_keys: ApiKeysTable;
 }
 
 /** The append-only audit trail: raw fetches, features, model versions, predictions, messages, confirmations, orders. */
@@ -103,4 +104,19 @@ export interface OrdersTable {
   receipt: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** API keys of the REST API: only the sha256 of a key is stored. */
+export interface ApiKeysTable {
+  /** Public id (`key_...`), safe to log and to put in the audit trail. */
+  id: string;
+  name: string;
+  /** user | premium | admin */
+  role: string;
+  /** sha256 hex of the full key. */
+  key_hash: string;
+  /** The key's first characters, to tell keys apart in listings. */
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
 }
