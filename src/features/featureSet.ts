@@ -9,7 +9,8 @@ import type { BarSeries } from '../core/bar.ts';
 import { BadInputError } from '../core/errors.ts';
 import { MS_PER_DAY, type Timeframe } from '../core/time.ts';
 import { getIndicator, resolveParams, INDICATORS } from '../indicators/registry.ts';
-import type { Columns, InputField, Params } from '../indicators/types.ts';
+import type { Columns, InputField, Params, SharedSeries } from '../indicators/types.ts';
+import { SeriesCache } from '../indicators/sharedSeries.ts';
 import { FEATURE_SOURCES } from './sources.ts';
 
 /** How a source value becomes a feature: as is, close's distance to it, its ratio to close, its log, or its rolling 20-bar z-score. */
@@ -82,14 +83,14 @@ interface Source {
   inputs: readonly InputField[];
   outputs: readonly string[];
   resolve(given: Record<string, number> | undefined): Params;
-  compute(cols: Columns, p: Params): Float64Array[];
+  compute(cols: Columns, p: Params, shared?: SharedSeries): Float64Array[];
 }
 
 function sourceOf(name: string): Source {
   const s = FEATURE_SOURCES.get(name);
   if (s) return s;
   const d = INDICATORS.get(name) ?? getIndicator(name);
-  return { inputs: d.inputs, outputs: d.outputs, resolve: (g) => resolveParams(d, g), compute: (c, p) => d.batch(c, p) };
+  return { inputs: d.inputs, outputs: d.outputs, resolve: (g) => resolveParams(d, g), compute: (c, p, sh) => d.batch(c, p, sh) };
 }
 
 function hasFields(s: BarSeries, inputs: readonly InputField[]): InputField | null {
@@ -118,13 +119,6 @@ export function asOfIndex(baseTf: Timeframe, baseTime: Float64Array, tf: Timefra
     out[i] = j;
   }
   return out;
-}
-
-function logReturns(c: Float64Array): Float64Array {
-  const r = new Float64Array(c.length);
-  r[0] = NaN;
-  for (let i = 1; i < c.length; i++) r[i] = Math.log(c[i]! / c[i - 1]!);
-  return r;
 }
 
 function applyTransform(x: Float64Array, t: Transform, close: Float64Array): Float64Array {
@@ -174,7 +168,7 @@ export function compileFeatureSet(set: FeatureSet, frames: BarSeries | ReadonlyM
   }
   const cache = new Map<string, Float64Array[]>();
   const joins = new Map<Timeframe, Int32Array>();
-  const colsOf = new Map<Timeframe, Columns>();
+  const colsOf = new Map<Timeframe, SeriesCache>();
   const columns: string[] = [];
   const values: Float64Array[] = [];
   const skipped: FeatureMatrix['skipped'] = [];
@@ -205,13 +199,13 @@ export function compileFeatureSet(set: FeatureSet, frames: BarSeries | ReadonlyM
       const key = `${tf}|${f.indicator}|${on}|${JSON.stringify(p)}`;
       let res = cache.get(key);
       if (!res) {
-        let cols = colsOf.get(tf);
-        if (!cols) {
-          cols = { open: s.open, high: s.high, low: s.low, close: s.close, volume: s.volume, time: s.time };
-          colsOf.set(tf, cols);
+        // One SeriesCache per timeframe: intermediate series (log returns) are computed once and shared.
+        let shared = colsOf.get(tf);
+        if (!shared) {
+          shared = new SeriesCache({ open: s.open, high: s.high, low: s.low, close: s.close, volume: s.volume, time: s.time });
+          colsOf.set(tf, shared);
         }
-        if (on === 'log_return') cols = { close: logReturns(s.close), time: s.time };
-        res = src.compute(cols, p);
+        res = on === 'log_return' ? src.compute({ close: shared.logReturns(), time: s.time }, p) : src.compute(shared.cols, p, shared);
         cache.set(key, res);
       }
       const j = f.output === undefined ? 0 : src.outputs.indexOf(f.output);

@@ -6,50 +6,90 @@
  * inputs (the warm-up of an upstream block), as TTR does, and returns NaN until
  * it has seen enough real values.
  */
-import { checkPeriod } from './sma.ts';
+import { checkPeriod } from './period.ts';
 
-/** Rolling sum of the last n values with Neumaier compensation (exact at any price level). */
-export class RollingSum {
+/** Full-window updates between exact re-summations of a rolling sum (bounds the drift of the running difference). */
+export const RESUM = 1024;
+
+/** Re-summation interval for a window of n: at least RESUM, and never more often than once per window. */
+export function resumEvery(n: number): number {
+  return n > RESUM ? n : RESUM;
+}
+
+/**
+ * Shifted rolling sum of the last n values: keeps `dev` = sum of (x - ref) over
+ * the window, updated by dev += x - old, and re-summed exactly from the window
+ * (with ref = the newest value) every `resumEvery(n)` full-window updates. The
+ * shift keeps the running sum small at any price level (no cancellation at
+ * 65,000) and the re-summation bounds rounding drift; no per-bar compensation.
+ * `rollingBatch.ts` runs the same arithmetic over arrays, so batch == stream bit for bit.
+ */
+export class ShiftedSum {
   private readonly buf: Float64Array;
+  private readonly every: number;
   private count = 0;
   private pos = 0;
-  private sum = 0;
-  private comp = 0;
+  private since = 0;
+  /** Shift of the current run (the newest value at the last re-summation). */
+  ref = 0;
+  /** Sum of (x - ref) over the window. */
+  dev = 0;
   constructor(readonly n: number) {
     checkPeriod(n);
     this.buf = new Float64Array(n);
+    this.every = resumEvery(n);
   }
-  /** Add x, return the sum of the last n values (NaN until n real values have been seen). */
-  push(x: number): number {
-    if (this.count === 0 && x !== x) return NaN;
+  /** Add x; true once the window holds n real values (leading NaN inputs are skipped). */
+  advance(x: number): boolean {
     const n = this.n;
-    this.add(x);
+    if (this.count === 0) {
+      if (x !== x) return false;
+      this.ref = x;
+    }
+    const old = this.buf[this.pos]!;
     this.buf[this.pos] = x;
     if (++this.pos === n) this.pos = 0;
-    this.count++;
-    if (this.count < n) return NaN;
-    const v = this.sum + this.comp;
-    this.add(-this.buf[this.pos]!);
-    return v;
-  }
-  private add(x: number): void {
-    const s = this.sum;
-    const t = s + x;
-    this.comp += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    this.sum = t;
+    if (this.count < n) {
+      this.dev += x - this.ref;
+      return ++this.count === n;
+    }
+    if (++this.since === this.every) {
+      this.since = 0;
+      this.ref = x;
+      let d = 0;
+      // Oldest first, as the batch loop sums it.
+      for (let k = this.pos; k < n; k++) d += this.buf[k]! - x;
+      for (let k = 0; k < this.pos; k++) d += this.buf[k]! - x;
+      this.dev = d;
+    } else this.dev += x - old;
+    return true;
   }
 }
 
-/** Rolling mean of the last n values (TTR `runMean` / `SMA`). */
+/** Rolling sum of the last n values (TTR `runSum`), shifted and periodically re-summed (see ShiftedSum). */
+export class RollingSum {
+  private readonly s: ShiftedSum;
+  constructor(readonly n: number) {
+    this.s = new ShiftedSum(n);
+  }
+  /** Add x, return the sum of the last n values (NaN until n real values have been seen). */
+  push(x: number): number {
+    const s = this.s;
+    return s.advance(x) ? s.ref * this.n + s.dev : NaN;
+  }
+}
+
+/** Rolling mean of the last n values (TTR `runMean` / `SMA`): ref + dev / n of a ShiftedSum. */
 export class RollingMean {
-  private readonly s: RollingSum;
+  private readonly s: ShiftedSum;
   private readonly inv: number;
   constructor(n: number) {
-    this.s = new RollingSum(n);
+    this.s = new ShiftedSum(n);
     this.inv = 1 / n;
   }
   push(x: number): number {
-    return this.s.push(x) * this.inv;
+    const s = this.s;
+    return s.advance(x) ? s.ref + s.dev * this.inv : NaN;
   }
 }
 
@@ -75,7 +115,9 @@ export class RollingVar {
     checkPeriod(n);
     if (sample && n < 2) throw new RangeError('sample variance needs a window of at least 2');
     this.buf = new Float64Array(n);
+    this.inv = 1 / n;
   }
+  private readonly inv: number;
   /** Add x, return the variance of the last n values (sample or population). */
   push(x: number): number {
     if (this.count === 0 && x !== x) return NaN;
@@ -91,11 +133,11 @@ export class RollingVar {
       if (++this.since === RESYNC) {
         this.buf[slot] = x;
         this.since = 0;
-        this.resync();
+        this.resync(slot + 1 === n ? 0 : slot + 1);
       } else {
         const d = x - old;
         const m0 = this.mean;
-        this.mean = m0 + d / n;
+        this.mean = m0 + d * this.inv;
         this.m2 += d * (x - this.mean + old - m0);
       }
     }
@@ -105,17 +147,17 @@ export class RollingVar {
     const m2 = this.m2 > 0 ? this.m2 : 0;
     return m2 / (this.sample ? n - 1 : n);
   }
-  private resync(): void {
+  /** Exact mean and m2 of the window, oldest value first (the order the batch loop uses). */
+  private resync(oldest: number): void {
     const b = this.buf;
     const n = this.n;
     let s = 0;
-    for (let i = 0; i < n; i++) s += b[i]!;
+    for (let i = oldest; i < n; i++) s += b[i]!;
+    for (let i = 0; i < oldest; i++) s += b[i]!;
     const m = s / n;
     let q = 0;
-    for (let i = 0; i < n; i++) {
-      const d = b[i]! - m;
-      q += d * d;
-    }
+    for (let i = oldest; i < n; i++) q += (b[i]! - m) * (b[i]! - m);
+    for (let i = 0; i < oldest; i++) q += (b[i]! - m) * (b[i]! - m);
     this.mean = m;
     this.m2 = q;
   }
