@@ -14,7 +14,7 @@ import { getIndicator, resolveParams } from '../src/indicators/registry.ts';
 import type { Columns } from '../src/indicators/types.ts';
 import { compileFeatureSet } from '../src/features/featureSet.ts';
 import { defaultFeatureSet } from '../src/features/defaultSet.ts';
-import { readBarsCsv } from '../src/features/readBarsCsv.ts';
+import { loadCsvSeries } from '../src/data/loadCsv.ts';
 import { printTable, timeBest, type BenchRow } from './harness.ts';
 
 type Peer = (d: Data) => unknown;
@@ -170,7 +170,7 @@ export async function run(args: string[]): Promise<void> {
       rows.push({ case: `${c.name} 100k bars, ns/bar`, ours: ns.toFixed(2), peer: `vectorbt (Numba, published) ${ref}`, floor: `<= ${(2 * ref).toFixed(1)}`, ok: ns <= 2 * ref });
     }
   }
-  const dow = readBarsCsv('data/sample/dowjones30.csv', '1d');
+  const dow = loadCsvSeries('data/sample/dowjones30.csv', { timeframe: '1d' });
   const set = defaultFeatureSet();
   const ms = timeBest(() => {
     for (const s of dow) compileFeatureSet(set, s);

@@ -9,7 +9,8 @@ import { linearWeights } from './rolling.ts';
 import {
   emaInto,
   firstReal,
-  logReturnInto,
+  logDiffInto,
+  logInto,
   rollingExtremeInto,
   rollingMeanInto,
   rollingMomentsInto,
@@ -246,7 +247,7 @@ function cmo(cols: Columns, p: Params): Float64Array[] {
   return [u];
 }
 
-function kst(cols: Columns, p: Params): Float64Array[] {
+function kst(cols: Columns, p: Params, shared?: SharedSeries): Float64Array[] {
   const c = cols.close;
   const len = c.length;
   const ns = [10, 10, 10, 15];
@@ -255,8 +256,9 @@ function kst(cols: Columns, p: Params): Float64Array[] {
   const s = f64(len);
   const r = f64(len);
   const m = f64(len);
+  const lc = shared ? shared.logPrices() : logInto(c);
   for (let k = 0; k < 4; k++) {
-    rollingMeanInto(logReturnInto(c, rocs[k]!, r), ns[k]!, m);
+    rollingMeanInto(logDiffInto(lc, rocs[k]!, r), ns[k]!, m);
     const w = wts[k]!;
     for (let i = 0; i < len; i++) s[i] = s[i]! + m[i]! * w;
   }
@@ -324,7 +326,7 @@ function moments(x: Float64Array, n: number, kurt: boolean): Float64Array[] {
 }
 
 function volCc(cols: Columns, p: Params, shared?: SharedSeries): Float64Array[] {
-  const r = shared ? shared.logReturns() : logReturnInto(cols.close, 1);
+  const r = shared ? shared.logReturns() : logDiffInto(logInto(cols.close), 1);
   const out = rollingVarInto(r, p.n! - 1, true, f64(r.length));
   const sN = Math.sqrt(p.N!);
   for (let i = 0; i < out.length; i++) out[i] = sN * Math.sqrt(out[i]!);
@@ -411,6 +413,6 @@ export const FAST_BATCH: Readonly<Record<string, FastBatch>> = {
   kurtosis: (cols, p) => moments(cols.close, p.n!, true),
   rolling_max: (cols, p) => [rollingExtremeInto(cols.high ?? cols.close, p.n!, false, f64(cols.close.length))],
   rolling_min: (cols, p) => [rollingExtremeInto(cols.low ?? cols.close, p.n!, true, f64(cols.close.length))],
-  log_return: (cols, p, shared) => [p.n === 1 && shared ? shared.logReturns().slice() : logReturnInto(cols.close, p.n!, f64(cols.close.length))],
+  log_return: (cols, p, shared) => [logDiffInto(shared ? shared.logPrices() : logInto(cols.close), p.n!, f64(cols.close.length))],
   rvol,
 };

@@ -8,88 +8,72 @@
  */
 import { checkPeriod } from './period.ts';
 
-/** Full-window updates between exact re-summations of a rolling sum (bounds the drift of the running difference). */
-export const RESUM = 1024;
-
-/** Re-summation interval for a window of n: at least RESUM, and never more often than once per window. */
-export function resumEvery(n: number): number {
-  return n > RESUM ? n : RESUM;
-}
-
 /**
- * Shifted rolling sum of the last n values: keeps `dev` = sum of (x - ref) over
- * the window, updated by dev += x - old, and re-summed exactly from the window
- * (with ref = the newest value) every `resumEvery(n)` full-window updates. The
- * shift keeps the running sum small at any price level (no cancellation at
- * 65,000) and the re-summation bounds rounding drift; no per-bar compensation.
+ * Compensated rolling sum of the last n values: the window sum is held as
+ * hi + lo, and each bar adds d = x - old (split exactly into d + dErr) with
+ * Knuth's branch-free TwoSum, so hi + lo stays within an ulp of the exact sum
+ * at any price level (no cancellation at 65,000) and exact ties between two
+ * averages stay ties. The loop-carried chain is one addition per bar.
  * `rollingBatch.ts` runs the same arithmetic over arrays, so batch == stream bit for bit.
  */
-export class ShiftedSum {
+export class CompensatedSum {
   private readonly buf: Float64Array;
-  private readonly every: number;
   private count = 0;
   private pos = 0;
-  private since = 0;
-  /** Shift of the current run (the newest value at the last re-summation). */
-  ref = 0;
-  /** Sum of (x - ref) over the window. */
-  dev = 0;
+  /** High part of the window sum. */
+  hi = 0;
+  /** Accumulated rounding errors (low part). */
+  lo = 0;
   constructor(readonly n: number) {
     checkPeriod(n);
     this.buf = new Float64Array(n);
-    this.every = resumEvery(n);
   }
-  /** Add x; true once the window holds n real values (leading NaN inputs are skipped). */
+  /** Add x (dropping the oldest value once full); true once the window holds n real values (leading NaN skipped). */
   advance(x: number): boolean {
     const n = this.n;
-    if (this.count === 0) {
-      if (x !== x) return false;
-      this.ref = x;
-    }
-    const old = this.buf[this.pos]!;
+    if (this.count === 0 && x !== x) return false;
+    const full = this.count >= n;
+    const old = full ? this.buf[this.pos]! : 0;
     this.buf[this.pos] = x;
     if (++this.pos === n) this.pos = 0;
-    if (this.count < n) {
-      this.dev += x - this.ref;
-      return ++this.count === n;
-    }
-    if (++this.since === this.every) {
-      this.since = 0;
-      this.ref = x;
-      let d = 0;
-      // Oldest first, as the batch loop sums it.
-      for (let k = this.pos; k < n; k++) d += this.buf[k]! - x;
-      for (let k = 0; k < this.pos; k++) d += this.buf[k]! - x;
-      this.dev = d;
-    } else this.dev += x - old;
-    return true;
+    // d = x - old exactly as d + dl; then hi + d exactly as t + e.
+    const d = x - old;
+    const z = d - x;
+    const dl = x - (d - z) + (-old - z);
+    const h = this.hi;
+    const t = h + d;
+    const bb = t - h;
+    this.lo += h - (t - bb) + (d - bb) + dl;
+    this.hi = t;
+    if (full) return true;
+    return ++this.count === n;
   }
 }
 
-/** Rolling sum of the last n values (TTR `runSum`), shifted and periodically re-summed (see ShiftedSum). */
+/** Rolling sum of the last n values (TTR `runSum`), compensated (see CompensatedSum). */
 export class RollingSum {
-  private readonly s: ShiftedSum;
+  private readonly s: CompensatedSum;
   constructor(readonly n: number) {
-    this.s = new ShiftedSum(n);
+    this.s = new CompensatedSum(n);
   }
   /** Add x, return the sum of the last n values (NaN until n real values have been seen). */
   push(x: number): number {
     const s = this.s;
-    return s.advance(x) ? s.ref * this.n + s.dev : NaN;
+    return s.advance(x) ? s.hi + s.lo : NaN;
   }
 }
 
-/** Rolling mean of the last n values (TTR `runMean` / `SMA`): ref + dev / n of a ShiftedSum. */
+/** Rolling mean of the last n values (TTR `runMean` / `SMA`): (hi + lo) / n of a CompensatedSum. */
 export class RollingMean {
-  private readonly s: ShiftedSum;
+  private readonly s: CompensatedSum;
   private readonly inv: number;
   constructor(n: number) {
-    this.s = new ShiftedSum(n);
+    this.s = new CompensatedSum(n);
     this.inv = 1 / n;
   }
   push(x: number): number {
     const s = this.s;
-    return s.advance(x) ? s.ref + s.dev * this.inv : NaN;
+    return s.advance(x) ? (s.hi + s.lo) * this.inv : NaN;
   }
 }
 

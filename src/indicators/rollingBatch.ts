@@ -5,7 +5,7 @@
  * re-summation schedule), so batch and streaming agree bit for bit;
  * rollingBatch.test.ts holds them equal.
  */
-import { resumEvery, RESYNC } from './rolling.ts';
+import { RESYNC } from './rolling.ts';
 
 /** Index of the first non-NaN value (the length when there is none). */
 export function firstReal(x: Float64Array): number {
@@ -14,58 +14,63 @@ export function firstReal(x: Float64Array): number {
   return i;
 }
 
-/**
- * Rolling mean (`scale` = 1/n) or sum (`scale` = 1, plus n*ref) of the last n values:
- * ShiftedSum's arithmetic. `sum` selects the sum.
- */
-function shiftedInto(x: Float64Array, n: number, out: Float64Array, sum: boolean): Float64Array {
+/** Rolling mean (or, with `sum`, the sum) of the last n values: CompensatedSum's arithmetic over an array. */
+function compensatedInto(x: Float64Array, n: number, out: Float64Array, sum: boolean): Float64Array {
   const len = x.length;
   const f = firstReal(x);
   const firstOut = f + n - 1;
-  const warmEnd = firstOut < len ? firstOut : len;
-  for (let i = 0; i < warmEnd; i++) out[i] = NaN;
+  for (let i = 0; i < (firstOut < len ? firstOut : len); i++) out[i] = NaN;
   if (firstOut >= len) return out;
   const inv = 1 / n;
-  let ref = x[f]!;
-  let dev = 0;
-  for (let i = f; i <= firstOut; i++) dev += x[i]! - ref;
-  out[firstOut] = sum ? ref * n + dev : ref + dev * inv;
-  const every = resumEvery(n);
-  let i = firstOut + 1;
-  while (i < len) {
-    // every-1 plain updates, then one exact re-summation (the stream's schedule).
-    const stop = i + every - 1 < len ? i + every - 1 : len;
-    if (sum) {
-      const base = ref * n;
-      for (; i < stop; i++) {
-        dev += x[i]! - x[i - n]!;
-        out[i] = base + dev;
-      }
-    } else {
-      for (; i < stop; i++) {
-        dev += x[i]! - x[i - n]!;
-        out[i] = ref + dev * inv;
-      }
+  let hi = 0;
+  let lo = 0;
+  for (let i = f; i <= firstOut; i++) {
+    // Warm-up: old = 0, so d = x exactly and dl = 0; the same TwoSum as below.
+    const d = x[i]!;
+    const t = hi + d;
+    const bb = t - hi;
+    lo += hi - (t - bb) + (d - bb) + 0;
+    hi = t;
+  }
+  out[firstOut] = sum ? hi + lo : (hi + lo) * inv;
+  if (sum) {
+    for (let i = firstOut + 1; i < len; i++) {
+      const xi = x[i]!;
+      const old = x[i - n]!;
+      const d = xi - old;
+      const z = d - xi;
+      const dl = xi - (d - z) + (-old - z);
+      const t = hi + d;
+      const bb = t - hi;
+      lo += hi - (t - bb) + (d - bb) + dl;
+      hi = t;
+      out[i] = hi + lo;
     }
-    if (i >= len) break;
-    ref = x[i]!;
-    let d = 0;
-    for (let j = i - n + 1; j <= i; j++) d += x[j]! - ref;
-    dev = d;
-    out[i] = sum ? ref * n + dev : ref + dev * inv;
-    i++;
+  } else {
+    for (let i = firstOut + 1; i < len; i++) {
+      const xi = x[i]!;
+      const old = x[i - n]!;
+      const d = xi - old;
+      const z = d - xi;
+      const dl = xi - (d - z) + (-old - z);
+      const t = hi + d;
+      const bb = t - hi;
+      lo += hi - (t - bb) + (d - bb) + dl;
+      hi = t;
+      out[i] = (hi + lo) * inv;
+    }
   }
   return out;
 }
 
 /** Rolling mean of the last n values into `out` (RollingMean / TTR runMean). */
 export function rollingMeanInto(x: Float64Array, n: number, out: Float64Array = new Float64Array(x.length)): Float64Array {
-  return shiftedInto(x, n, out, false);
+  return compensatedInto(x, n, out, false);
 }
 
 /** Rolling sum of the last n values into `out` (RollingSum / TTR runSum). */
 export function rollingSumInto(x: Float64Array, n: number, out: Float64Array = new Float64Array(x.length)): Float64Array {
-  return shiftedInto(x, n, out, true);
+  return compensatedInto(x, n, out, true);
 }
 
 /**
@@ -238,10 +243,20 @@ export function emaInto(x: Float64Array, n: number, wilder: boolean, out: Float6
   return out;
 }
 
-/** Log return over n bars, log(x / x[t-n]), into `out` (NaN for the first n bars). */
-export function logReturnInto(x: Float64Array, n: number, out: Float64Array = new Float64Array(x.length)): Float64Array {
-  const len = x.length;
+/** Natural log of every value into `out`. */
+export function logInto(x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]!);
+  return out;
+}
+
+/**
+ * n-bar difference of log prices, L[t] - L[t-n] (TTR `ROC(type = "continuous")`,
+ * the log return), into `out` (NaN for the first n bars). Taking logs once per
+ * series lets every horizon share them.
+ */
+export function logDiffInto(logX: Float64Array, n: number, out: Float64Array = new Float64Array(logX.length)): Float64Array {
+  const len = logX.length;
   for (let i = 0; i < (n < len ? n : len); i++) out[i] = NaN;
-  for (let i = n; i < len; i++) out[i] = Math.log(x[i]! / x[i - n]!);
+  for (let i = n; i < len; i++) out[i] = logX[i]! - logX[i - n]!;
   return out;
 }

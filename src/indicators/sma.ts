@@ -1,8 +1,8 @@
 /**
  * Simple moving average (TTR `SMA`): mean of the last `period` values, NaN during
  * the first period-1 bars (after any leading NaN, which are skipped as TTR does).
- * A shifted rolling sum, re-summed exactly every RESUM bars, keeps it exact at
- * any price level without per-bar compensation (see ShiftedSum in rolling.ts).
+ * A branch-free compensated rolling sum (TwoSum, see CompensatedSum in
+ * rolling.ts) keeps it within an ulp of exact at any price level.
  */
 import { checkPeriod } from './period.ts';
 import { RollingMean } from './rolling.ts';

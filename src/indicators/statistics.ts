@@ -196,13 +196,14 @@ export class RollingMinKernel implements Kernel {
   }
 }
 
-/** Log return over n bars: log(close / close[t-n]). */
+/** Log return over n bars: log(close) - log(close[t-n]) (TTR ROC continuous). */
 export class LogReturnKernel implements Kernel {
   private readonly lag: Lag;
   constructor(n: number) {
     this.lag = new Lag(n);
   }
   step(_o: number, _h: number, _l: number, c: number, _v: number, _t: number, out: Float64Array): void {
-    out[0] = Math.log(c / this.lag.push(c));
+    const lc = Math.log(c);
+    out[0] = lc - this.lag.push(lc);
   }
 }

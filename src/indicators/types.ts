@@ -62,6 +62,8 @@ export interface IndicatorDef {
 
 /** Intermediate series of one set of columns, computed on first use and reused by every indicator of a batch run. */
 export interface SharedSeries {
-  /** One-bar log returns of close, log(c[t] / c[t-1]) (NaN on the first bar). */
+  /** Natural log of close. */
+  logPrices(): Float64Array;
+  /** One-bar log returns of close, log(c[t]) - log(c[t-1]) (NaN on the first bar). */
   logReturns(): Float64Array;
 }
