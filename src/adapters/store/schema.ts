@@ -11,6 +11,8 @@ export interface Database {
   confirmations: ConfirmationsTable;
   messages: MessagesTable;
   orders: OrdersTable;
+  alerts: AlertsTable;
+  api_keys: ApiKeysTable;
 }
 
 /** The append-only audit trail: raw fetches, features, model versions, predictions, messages, confirmations, orders. */
@@ -103,4 +105,42 @@ export interface OrdersTable {
   receipt: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** API keys of the REST API: only the sha256 of a key is stored. */
+export interface ApiKeysTable {
+  /** Public id (`key_...`), safe to log and to put in the audit trail. */
+  id: string;
+  name: string;
+  /** user | premium | admin */
+  role: string;
+  /** sha256 hex of the full key. */
+  key_hash: string;
+  /** The key's first characters, to tell keys apart in listings. */
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Every alert built (stock, option or future), with the full record as JSON. */
+export interface AlertsTable {
+  alert_id: string;
+  /** ISO-8601 UTC of the bar that raised it. */
+  timestamp: string;
+  model_id: string;
+  /** stock | option | future */
+  instrument: string;
+  /** The ticker, or the option's underlying, or the future's contract. */
+  ticker: string;
+  action: string;
+  confidence: number;
+  quantity: number;
+  entry_price: number;
+  stop_loss: number | null;
+  take_profit: number | null;
+  urgency: string;
+  valid_until: string;
+  /** The alert record as JSON (the Pack System spec fields). */
+  record: string;
+  created_at: string;
 }
