@@ -111,5 +111,29 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_alerts': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('alerts')
+          .addColumn('alert_id', 'text', (c) => c.primaryKey())
+          .addColumn('timestamp', 'text', (c) => c.notNull())
+          .addColumn('model_id', 'text', (c) => c.notNull())
+          .addColumn('instrument', 'text', (c) => c.notNull())
+          .addColumn('ticker', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('confidence', 'double precision', (c) => c.notNull())
+          .addColumn('quantity', 'double precision', (c) => c.notNull())
+          .addColumn('entry_price', 'double precision', (c) => c.notNull())
+          .addColumn('stop_loss', 'double precision')
+          .addColumn('take_profit', 'double precision')
+          .addColumn('urgency', 'text', (c) => c.notNull())
+          .addColumn('valid_until', 'text', (c) => c.notNull())
+          .addColumn('record', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('alerts_ticker_ts').on('alerts').columns(['ticker', 'timestamp']).execute();
+        await db.schema.createIndex('alerts_model_ts').on('alerts').columns(['model_id', 'timestamp']).execute();
+      },
+    },
   };
 }

@@ -11,6 +11,7 @@ export interface Database {
   confirmations: ConfirmationsTable;
   messages: MessagesTable;
   orders: OrdersTable;
+  alerts: AlertsTable;
   api_keys: ApiKeysTable;
 }
 
@@ -119,4 +120,27 @@ export interface ApiKeysTable {
   prefix: string;
   created_at: string;
   revoked_at: string | null;
+}
+
+/** Every alert built (stock, option or future), with the full record as JSON. */
+export interface AlertsTable {
+  alert_id: string;
+  /** ISO-8601 UTC of the bar that raised it. */
+  timestamp: string;
+  model_id: string;
+  /** stock | option | future */
+  instrument: string;
+  /** The ticker, or the option's underlying, or the future's contract. */
+  ticker: string;
+  action: string;
+  confidence: number;
+  quantity: number;
+  entry_price: number;
+  stop_loss: number | null;
+  take_profit: number | null;
+  urgency: string;
+  valid_until: string;
+  /** The alert record as JSON (the Pack System spec fields). */
+  record: string;
+  created_at: string;
 }

@@ -6,10 +6,10 @@ import type { PortfolioData } from '../../backtest/portfolioRules.ts';
 import { parseSignalsCsv, type SignalTable } from '../../backtest/signalsFile.ts';
 import { renderHtmlReport } from '../../backtest/report.ts';
 import { backtestPortfolio, backtestSingle, STRATEGIES, type StrategyName, type StrategySpec } from '../../backtest/runner.ts';
-import { atrWilder } from '../../backtest/strategies/localIndicators.ts';
 import type { Direction, FillAt, Sizing } from '../../backtest/types.ts';
 import type { BarSeries } from '../../core/bar.ts';
 import { BadInputError, ErrorCode, TradepilotError } from '../../core/errors.ts';
+import { getIndicator } from '../../indicators/registry.ts';
 import { loadCsvSeries } from '../../data/loadCsv.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { pct, table } from '../output.ts';
@@ -112,7 +112,7 @@ function sizingOf(raw: string, high: Float64Array, low: Float64Array, close: Flo
   if (kind === 'atr') {
     if (!hasRange) throw new BadInputError('--size atr needs high and low prices; the CSV is close-only');
     const period = num('size', b ?? '14', 1, 1000, true)!;
-    return { kind: 'vol-target', riskPerAtr: num('size', a, 0, 1)!, atr: atrWilder(high, low, close, period) };
+    return { kind: 'vol-target', riskPerAtr: num('size', a, 0, 1)!, atr: getIndicator('atr').batch({ high, low, close }, { n: period })[1]! };
   }
   throw new BadInputError(`--size: expected equity, percent:F, fixed:QTY or atr:RISK[:PERIOD], got "${raw}"`);
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { openStore } from '../../adapters/store/openStore.ts';
 import type { BarSeries } from '../../core/bar.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { isTimeframe, parseTimestamp, Timeframes, toIso, type Timeframe } from '../../core/time.ts';
@@ -222,6 +223,13 @@ export const registerData: CommandModule = (program, ctx) => {
             ? { dir, hit: stats.hit, fetchedBars: stats.fetchedBars, fetchedRanges: stats.fetchedRanges.map(([a, b]) => [toIso(a), toIso(b)]) }
             : null;
           const sum = summary(s);
+          // The raw fetch goes into the audit trail: what was asked, from where, and what came back.
+          const store = await openStore(cfg);
+          try {
+            await store.append({ type: 'data.fetch', subject: s.symbol, payload: { ...sum, provider: name, start: opts.start ?? null, end: opts.end ?? null, cache: cacheJson } });
+          } finally {
+            await store.close();
+          }
           return {
             json: { provider: name, ...sum, cache: cacheJson },
             human: `${s.symbol} ${s.timeframe} from ${name}: ${s.time.length} bars${s.time.length > 0 ? `, ${sum.first} .. ${sum.last}` : ''}${

@@ -11,6 +11,10 @@ import { registerRisk } from './risk.ts';
 import { registerRun } from './run.ts';
 import { registerServe } from './serve.ts';
 import { registerSmoke } from './smoke.ts';
+import { registerOrders } from './orders.ts';
+import { registerConfirmations } from './confirmations.ts';
+import { registerConfirm } from './confirm.ts';
+import { registerAdmin } from './admin.ts';
 
 /** Every top-level command, in the order `--help` lists them. One file per command. */
 export const commands: readonly CommandModule[] = [
@@ -26,4 +30,8 @@ export const commands: readonly CommandModule[] = [
   registerSmoke,
   registerApikey,
   registerConfig,
+  registerOrders,
+  registerConfirmations,
+  registerConfirm,
+  registerAdmin,
 ];
