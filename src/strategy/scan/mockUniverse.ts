@@ -86,6 +86,7 @@ export class MockUniverseProvider implements DataProvider {
   private readonly weekdays: Int32Array;
   private readonly market: Float64Array;
   private readonly recent = new Map<string, BarSeries>();
+  private readonly recentMinutes = new Map<string, BarSeries>();
 
   constructor(opts: MockUniverseOptions) {
     this.symbols = mockUniverseSymbols(opts.size);
@@ -157,13 +158,21 @@ export class MockUniverseProvider implements DataProvider {
 
   /** 1-minute bars (stamped at close, 09:31-16:00 New York) of the intraday days within [start, end]. */
   minutes(symbol: string, start: number, end: number): BarSeries {
-    const d = this.daily(symbol);
-    const first = this.days - this.intradayDays;
-    const ks: number[] = [];
-    for (let k = first; k < this.days; k++) {
-      const day = this.weekdays[k]! * MS_PER_DAY;
-      if (day + MS_PER_DAY > start && day <= end) ks.push(k);
+    const sym = symbol.toUpperCase();
+    let full = this.recentMinutes.get(sym);
+    if (!full) {
+      // The whole intraday window once per symbol: a scan asks for five intraday timeframes in a row.
+      full = this.generateMinutes(sym);
+      this.recentMinutes.set(sym, full);
+      if (this.recentMinutes.size > 16) this.recentMinutes.delete(this.recentMinutes.keys().next().value!);
     }
+    return sliceByTime(full, start, end);
+  }
+
+  private generateMinutes(symbol: string): BarSeries {
+    const d = this.daily(symbol);
+    const ks: number[] = [];
+    for (let k = this.days - this.intradayDays; k < this.days; k++) ks.push(k);
     const s = allocSeries(d.symbol, '1m', ks.length * 390);
     let i = 0;
     const steps = new Float64Array(390);
@@ -200,7 +209,7 @@ export class MockUniverseProvider implements DataProvider {
         i++;
       }
     }
-    return sliceByTime(s, start, end);
+    return s;
   }
 
   async getBars(req: BarRequest): Promise<BarSeries> {
