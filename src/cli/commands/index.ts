@@ -6,6 +6,7 @@ import { registerData } from './data.ts';
 import { registerFeatures } from './features.ts';
 import { registerIndicators } from './indicators.ts';
 import { registerOptions } from './options.ts';
+import { registerPacks } from './packs.ts';
 import { registerRisk } from './risk.ts';
 import { registerRun } from './run.ts';
 
@@ -19,5 +20,6 @@ export const commands: readonly CommandModule[] = [
   registerBacktest,
   registerRisk,
   registerOptions,
+  registerPacks,
   registerConfig,
 ];
