@@ -5,6 +5,7 @@ import { registerConfig } from './config.ts';
 import { registerData } from './data.ts';
 import { registerFeatures } from './features.ts';
 import { registerIndicators } from './indicators.ts';
+import { registerModels } from './models.ts';
 import { registerOptions } from './options.ts';
 import { registerPacks } from './packs.ts';
 import { registerRisk } from './risk.ts';
@@ -21,5 +22,6 @@ export const commands: readonly CommandModule[] = [
   registerRisk,
   registerOptions,
   registerPacks,
+  registerModels,
   registerConfig,
 ];
