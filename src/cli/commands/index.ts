@@ -10,6 +10,8 @@ import { registerOptions } from './options.ts';
 import { registerPacks } from './packs.ts';
 import { registerRisk } from './risk.ts';
 import { registerRun } from './run.ts';
+import { registerSweep } from './sweep.ts';
+import { registerWorker } from './worker.ts';
 
 /** Every top-level command, in the order `--help` lists them. One file per command. */
 export const commands: readonly CommandModule[] = [
@@ -23,5 +25,7 @@ export const commands: readonly CommandModule[] = [
   registerOptions,
   registerPacks,
   registerModels,
+  registerSweep,
+  registerWorker,
   registerConfig,
 ];
