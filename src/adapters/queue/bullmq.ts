@@ -37,7 +37,8 @@ export class BullQueue implements JobQueue {
 
   async run(task: SweepTask, signal?: AbortSignal): Promise<SweepTaskResult> {
     signal?.throwIfAborted();
-    const job = await this.queue.add('sweep', task, { removeOnComplete: true, removeOnFail: 100 });
+    // Finished jobs stay an hour: removing them at once races waitUntilFinished ("Missing key").
+    const job = await this.queue.add('sweep', task, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
     const done = job.waitUntilFinished(this.events) as Promise<SweepTaskResult>;
     if (!signal) return done;
     return new Promise<SweepTaskResult>((resolve, reject) => {
