@@ -13,6 +13,10 @@ export interface Database {
   orders: OrdersTable;
   alerts: AlertsTable;
   api_keys: ApiKeysTable;
+  models: ModelsTable;
+  sweeps: SweepsTable;
+  sweep_results: SweepResultsTable;
+  trainings: TrainingsTable;
 }
 
 /** The append-only audit trail: raw fetches, features, model versions, predictions, messages, confirmations, orders. */
@@ -143,4 +147,64 @@ export interface AlertsTable {
   /** The alert record as JSON (the Pack System spec fields). */
   record: string;
   created_at: string;
+}
+/** A model made from a pack (strategy/models): `spec` is the ModelSpec JSON. */
+export interface ModelsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  pack_namespace: string;
+  pack_version: string;
+  spec: string;
+  /** draft | published. Discarded models are deleted (the audit event stays). */
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A parameter sweep of a model (research/sweep). */
+export interface SweepsTable {
+  id: string;
+  user_id: string;
+  model_id: string;
+  mode: string;
+  /** The ModelSpec snapshot swept. */
+  spec: string;
+  /** Mode, grid, walk-forward settings (JSON). */
+  config: string;
+  /** Number of combinations. */
+  total: number;
+  /** pending | running | cancelling | cancelled | done | failed */
+  status: string;
+  tags: string;
+  /** Leaderboard summary once done (JSON). */
+  summary: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One finished combination of a sweep: the checkpoint a resume skips. */
+export interface SweepResultsTable {
+  sweep_id: string;
+  /** Walk-forward fold (-1 for a plain sweep). */
+  fold: number;
+  idx: number;
+  params: string;
+  metrics: string;
+  /** Per-block return sums for PBO (JSON). */
+  blocks: string;
+  created_at: string;
+}
+
+/** A training job over selected sweep rows (research/train). */
+export interface TrainingsTable {
+  id: string;
+  sweep_id: string;
+  model_id: string;
+  /** running | done | failed | published | discarded */
+  status: string;
+  dir: string;
+  result: string | null;
+  created_at: string;
+  updated_at: string;
 }

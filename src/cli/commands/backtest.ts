@@ -13,6 +13,7 @@ import { getIndicator } from '../../indicators/registry.ts';
 import { loadCsvSeries } from '../../data/loadCsv.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { pct, table } from '../output.ts';
+import { oneOf, optionalNumber as num } from '../options.ts';
 
 interface BacktestFlags extends CommonOptions {
   csv?: string;
@@ -51,20 +52,6 @@ interface BacktestFlags extends CommonOptions {
   threads: string;
   top: string;
   rankBy: string;
-}
-
-function num(flag: string, raw: string | undefined, min = -Infinity, max = Infinity, integer = false): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw new BadInputError(`--${flag}: expected ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got "${raw}"`);
-  }
-  return v;
-}
-
-function oneOf<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(raw)) throw new BadInputError(`--${flag}: expected one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
 }
 
 function readText(path: string, what: string): string {

@@ -15,6 +15,7 @@ import { tail } from '../../data/range.ts';
 import { resample, type SessionMode } from '../../data/resample.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
+import { positiveIntOption as intOpt } from '../options.ts';
 
 interface ValidateOpts extends CommonOptions {
   repair?: boolean;
@@ -42,13 +43,6 @@ interface ResampleOpts extends CommonOptions {
   out?: string;
   includePartial?: boolean;
   session?: string;
-}
-
-function intOpt(name: string, v: string | undefined, def: number): number {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new BadInputError(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 function timeOpt(name: string, v: string | undefined): number | undefined {

@@ -1,7 +1,7 @@
 import { openStore } from '../../adapters/store/openStore.ts';
-import { BadInputError } from '../../core/errors.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
+import { positiveIntOption } from '../options.ts';
 
 interface ListOpts extends CommonOptions {
   status?: string;
@@ -23,8 +23,7 @@ export const registerOrders: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<ListOpts>(ctx, async (opts) => {
-        const limit = Number(opts.limit ?? 50);
-        if (!Number.isInteger(limit) || limit <= 0) throw new BadInputError(`--limit must be a positive integer, got ${JSON.stringify(opts.limit)}`);
+        const limit = positiveIntOption('limit', opts.limit, 50);
         const store = await openStore(commandConfig(ctx, opts));
         try {
           let q = store.db.selectFrom('orders').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
