@@ -1,0 +1,187 @@
+/**
+ * Grow one regression tree on gradient/hessian pairs over binned features:
+ * histogram per node (the smaller child built, the larger by subtraction from
+ * its parent), best split per node, rows partitioned in place. Depth-wise
+ * growth expands nodes level by level; leaf-wise growth always expands the
+ * leaf with the largest gain (LightGBM), up to maxLeaves.
+ */
+import { MISSING_BIN, type BinnedMatrix } from './binning.ts';
+import { buildHistogram, HIST_STRIDE, subtractHistogram } from './histogram.ts';
+import { findBestSplit, leafWeight, noSplit, type SplitInfo, type SplitParams } from './split.ts';
+import { TreeBuilder, type Tree } from './tree.ts';
+
+/** How a tree grows. */
+export interface GrowParams extends SplitParams {
+  /** Maximum depth; <= 0 means unlimited (leaf-wise then needs maxLeaves). */
+  readonly maxDepth: number;
+  /** Maximum number of leaves; <= 0 means unlimited. */
+  readonly maxLeaves: number;
+  readonly growth: 'depthwise' | 'leafwise';
+  /** Shrinkage applied to leaf weights. */
+  readonly learningRate: number;
+}
+
+interface Node {
+  id: number;
+  start: number;
+  end: number;
+  depth: number;
+  G: number;
+  H: number;
+  hist: Float64Array | null;
+  split: SplitInfo;
+}
+
+/** Builds histogram-based regression trees over one binned matrix, reusing its buffers. */
+export class TreeGrower {
+  private readonly rowIdx: Int32Array;
+  private readonly tmp: Int32Array;
+  private readonly gOrd: Float64Array;
+  private readonly hOrd: Float64Array;
+  private readonly pool: Float64Array[] = [];
+  /** Row range [leafStart, leafEnd) of rowIdx per node of the last tree grown. */
+  private leafStart: number[] = [];
+  private leafEnd: number[] = [];
+  private lastTree: Tree | null = null;
+
+  constructor(private readonly binned: BinnedMatrix) {
+    const n = binned.rows;
+    this.rowIdx = new Int32Array(n);
+    this.tmp = new Int32Array(n);
+    this.gOrd = new Float64Array(n);
+    this.hOrd = new Float64Array(n);
+  }
+
+  private takeHist(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(this.binned.cols * HIST_STRIDE);
+  }
+
+  private giveHist(h: Float64Array | null): void {
+    if (h) this.pool.push(h);
+  }
+
+  /**
+   * Grow a tree on rows `rows[0, nRows)` using `features`. Leaf values are
+   * learning-rate-scaled weights. Afterwards `addLeafValues` adds them to the
+   * predictions of exactly those rows.
+   */
+  grow(g: Float64Array, h: Float64Array, rows: Int32Array, nRows: number, features: Int32Array, p: GrowParams): Tree {
+    const { bins, rows: n, nBins } = this.binned;
+    const rowIdx = this.rowIdx;
+    rowIdx.set(rows.subarray(0, nRows));
+    let G = 0;
+    let H = 0;
+    for (let k = 0; k < nRows; k++) {
+      const r = rowIdx[k]!;
+      G += g[r]!;
+      H += h[r]!;
+    }
+    const tb = new TreeBuilder();
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const maxDepth = p.maxDepth > 0 ? p.maxDepth : Infinity;
+    const maxLeaves = p.maxLeaves > 0 ? p.maxLeaves : Infinity;
+
+    const rootId = tb.addLeaf(p.learningRate * leafWeight(G, H, p), H, 0);
+    starts[rootId] = 0;
+    ends[rootId] = nRows;
+    const candidates: Node[] = [];
+    if (maxDepth > 0 && maxLeaves > 1) {
+      const root: Node = { id: rootId, start: 0, end: nRows, depth: 0, G, H, hist: this.takeHist(), split: noSplit() };
+      buildHistogram(bins, n, rowIdx, 0, nRows, g, h, features, root.hist!, this.gOrd, this.hOrd);
+      findBestSplit(root.hist!, features, nBins, G, H, p, root.split);
+      if (root.split.feature >= 0) candidates.push(root);
+      else this.giveHist(root.hist);
+    }
+    let leaves = 1;
+    let head = 0;
+    while (leaves < maxLeaves) {
+      let node: Node | undefined;
+      if (p.growth === 'depthwise') {
+        if (head >= candidates.length) break;
+        node = candidates[head++];
+      } else {
+        let bi = -1;
+        for (let i = 0; i < candidates.length; i++) if (bi < 0 || candidates[i]!.split.gain > candidates[bi]!.split.gain) bi = i;
+        if (bi < 0) break;
+        node = candidates[bi];
+        candidates.splice(bi, 1);
+      }
+      const s = node!.split;
+      const mid = this.partition(node!.start, node!.end, s.feature, s.bin, s.defaultLeft);
+      const d = node!.depth + 1;
+      const lid = tb.addLeaf(p.learningRate * leafWeight(s.gl, s.hl, p), s.hl, d);
+      const rid = tb.addLeaf(p.learningRate * leafWeight(s.gr, s.hr, p), s.hr, d);
+      const id = node!.id;
+      tb.feature[id] = s.feature;
+      tb.bin[id] = s.bin;
+      tb.threshold[id] = this.binned.cuts[s.feature]![s.bin]!;
+      tb.left[id] = lid;
+      tb.right[id] = rid;
+      tb.defaultLeft[id] = s.defaultLeft ? 1 : 0;
+      tb.gain[id] = s.gain;
+      starts[lid] = node!.start;
+      ends[lid] = mid;
+      starts[rid] = mid;
+      ends[rid] = node!.end;
+      leaves++;
+      const L: Node = { id: lid, start: node!.start, end: mid, depth: d, G: s.gl, H: s.hl, hist: null, split: noSplit() };
+      const R: Node = { id: rid, start: mid, end: node!.end, depth: d, G: s.gr, H: s.hr, hist: null, split: noSplit() };
+      const canSplit = d < maxDepth && leaves < maxLeaves;
+      if (canSplit && (L.H >= 2 * p.minChildWeight || R.H >= 2 * p.minChildWeight)) {
+        const [small, large] = L.end - L.start <= R.end - R.start ? [L, R] : [R, L];
+        small.hist = this.takeHist();
+        buildHistogram(bins, n, rowIdx, small.start, small.end, g, h, features, small.hist, this.gOrd, this.hOrd);
+        subtractHistogram(node!.hist!, small.hist, features);
+        large.hist = node!.hist;
+        node!.hist = null;
+        for (const c of [L, R]) {
+          findBestSplit(c.hist!, features, nBins, c.G, c.H, p, c.split);
+          if (c.split.feature >= 0) candidates.push(c);
+          else {
+            this.giveHist(c.hist);
+            c.hist = null;
+          }
+        }
+      } else {
+        this.giveHist(node!.hist);
+        node!.hist = null;
+      }
+    }
+    for (let i = head; i < candidates.length; i++) this.giveHist(candidates[i]!.hist);
+    if (p.growth === 'depthwise') for (let i = 0; i < head; i++) candidates[i]!.hist = null;
+    this.leafStart = starts;
+    this.leafEnd = ends;
+    this.lastTree = tb.build();
+    return this.lastTree;
+  }
+
+  /** Stable in-place partition of rowIdx[start, end) by a split; returns the first right index. */
+  private partition(start: number, end: number, f: number, bin: number, defaultLeft: boolean): number {
+    const { bins, rows: n } = this.binned;
+    const rowIdx = this.rowIdx;
+    const tmp = this.tmp;
+    const base = f * n;
+    let l = start;
+    let r = 0;
+    for (let k = start; k < end; k++) {
+      const row = rowIdx[k]!;
+      const b = bins[base + row]!;
+      if (b === MISSING_BIN ? defaultLeft : b <= bin) rowIdx[l++] = row;
+      else tmp[r++] = row;
+    }
+    rowIdx.set(tmp.subarray(0, r), l);
+    return l;
+  }
+
+  /** Add the last tree's leaf values to `pred[offset + row]` for the rows it was grown on. */
+  addLeafValues(pred: Float64Array, offset = 0): void {
+    const t = this.lastTree;
+    if (!t) return;
+    for (let id = 0; id < t.feature.length; id++) {
+      if (t.feature[id]! >= 0) continue;
+      const v = t.value[id]!;
+      for (let k = this.leafStart[id]!; k < this.leafEnd[id]!; k++) pred[offset + this.rowIdx[k]!] += v;
+    }
+  }
+}
