@@ -62,3 +62,52 @@ export function subtractHistogram(parent: Float64Array, child: Float64Array, fea
     for (let i = hb; i < hb + HIST_STRIDE; i++) parent[i] -= child[i];
   }
 }
+
+/**
+ * Row-wise variant over row-major codes (`binsRow[row * nCols + f]`): one cache
+ * line per row instead of one per (row, feature), which wins once a node's rows
+ * are scattered; the column-wise form wins on dense row ranges.
+ */
+export function buildHistogramRowwise(
+  binsRow: Uint8Array,
+  nCols: number,
+  rowIdx: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  h: Float64Array,
+  features: Int32Array,
+  hist: Float64Array,
+): void {
+  const nf = features.length;
+  for (let fi = 0; fi < nf; fi++) {
+    const hb = features[fi]! * HIST_STRIDE;
+    hist.fill(0, hb, hb + HIST_STRIDE);
+  }
+  if (nf === nCols) {
+    for (let k = start; k < end; k++) {
+      const r = rowIdx[k]!;
+      const gv = g[r]!;
+      const hv = h[r]!;
+      const base = r * nCols;
+      for (let f = 0, hb = 0; f < nCols; f++, hb += HIST_STRIDE) {
+        const i = hb + (binsRow[base + f]! << 1);
+        hist[i] += gv;
+        hist[i + 1] += hv;
+      }
+    }
+    return;
+  }
+  for (let k = start; k < end; k++) {
+    const r = rowIdx[k]!;
+    const gv = g[r]!;
+    const hv = h[r]!;
+    const base = r * nCols;
+    for (let fi = 0; fi < nf; fi++) {
+      const f = features[fi]!;
+      const i = f * HIST_STRIDE + (binsRow[base + f]! << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+    }
+  }
+}
