@@ -8,6 +8,7 @@
 import { MISSING_BIN, type BinnedMatrix } from './binning.ts';
 import { buildHistogramRowwise, HIST_STRIDE, subtractHistogram } from './histogram.ts';
 import { findBestSplit, leafWeight, noSplit, type SplitInfo, type SplitParams } from './split.ts';
+import type { Rng } from '../../core/rng.ts';
 import { TreeBuilder, type Tree } from './tree.ts';
 
 /** How a tree grows. */
@@ -19,6 +20,8 @@ export interface GrowParams extends SplitParams {
   readonly growth: 'depthwise' | 'leafwise';
   /** Shrinkage applied to leaf weights. */
   readonly learningRate: number;
+  /** Fraction of the tree's features tried at each split (random forests); needs an Rng. */
+  readonly colsampleNode?: number;
 }
 
 interface Node {
@@ -70,7 +73,7 @@ export class TreeGrower {
    * learning-rate-scaled weights. Afterwards `addLeafValues` adds them to the
    * predictions of exactly those rows.
    */
-  grow(g: Float64Array, h: Float64Array, rows: Int32Array, nRows: number, features: Int32Array, p: GrowParams): Tree {
+  grow(g: Float64Array, h: Float64Array, rows: Int32Array, nRows: number, features: Int32Array, p: GrowParams, rng?: Rng): Tree {
     const { nBins } = this.binned;
     const rowIdx = this.rowIdx;
     rowIdx.set(rows.subarray(0, nRows));
@@ -86,6 +89,14 @@ export class TreeGrower {
     const ends: number[] = [];
     const maxDepth = p.maxDepth > 0 ? p.maxDepth : Infinity;
     const maxLeaves = p.maxLeaves > 0 ? p.maxLeaves : Infinity;
+    const nodeFrac = p.colsampleNode ?? 1;
+    const pool = Int32Array.from(features);
+    // features searched at one node: all of them, or a fresh random subset per node
+    const splitFeatures = (): Int32Array => {
+      if (nodeFrac >= 1 || !rng) return features;
+      rng.shuffle(pool);
+      return pool.subarray(0, Math.max(1, Math.round(nodeFrac * pool.length)));
+    };
 
     const rootId = tb.addLeaf(p.learningRate * leafWeight(G, H, p), H, 0);
     starts[rootId] = 0;
@@ -94,7 +105,7 @@ export class TreeGrower {
     if (maxDepth > 0 && maxLeaves > 1) {
       const root: Node = { id: rootId, start: 0, end: nRows, depth: 0, G, H, hist: this.takeHist(), split: noSplit() };
       this.histogram(0, nRows, g, h, features, root.hist!);
-      findBestSplit(root.hist!, features, nBins, G, H, p, root.split);
+      findBestSplit(root.hist!, splitFeatures(), nBins, G, H, p, root.split);
       if (root.split.feature >= 0) candidates.push(root);
       else this.giveHist(root.hist);
     }
@@ -141,7 +152,7 @@ export class TreeGrower {
         large.hist = node!.hist;
         node!.hist = null;
         for (const c of [L, R]) {
-          findBestSplit(c.hist!, features, nBins, c.G, c.H, p, c.split);
+          findBestSplit(c.hist!, splitFeatures(), nBins, c.G, c.H, p, c.split);
           if (c.split.feature >= 0) candidates.push(c);
           else {
             this.giveHist(c.hist);
