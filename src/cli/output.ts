@@ -54,7 +54,8 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
 export function table(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
   const cells = rows.map((r) => r.map((c) => formatCell(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] == null));
+  // Right-align columns whose every cell reads as a number (12.5, -3.1%, 1,024).
+  const numeric = header.map((_, i) => cells.length > 0 && cells.every((r) => r[i] === undefined || r[i] === '' || /^[-+]?[\d.,]+(e[-+]?\d+)?%?\*?$|^n\/a$/.test(r[i]!)));
   const line = (r: readonly string[]): string =>
     r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');

@@ -30,6 +30,12 @@ export interface Order {
   createdAt: number;
   /** Broker's id once accepted. */
   brokerOrderId?: string;
+  /** Quantity filled so far (may be less than `qty` when cash ran short). */
+  filledQty?: number;
+  /** Average fill price of `filledQty`. */
+  filledAvgPrice?: number;
+  /** Why the broker rejected the order. */
+  rejectReason?: string;
 }
 
 export interface Fill {

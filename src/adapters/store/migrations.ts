@@ -30,5 +30,71 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_confirmations': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('confirmations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('prediction_id', 'text')
+          .addColumn('alert_id', 'text')
+          .addColumn('symbol', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('confidence', 'double precision', (c) => c.notNull())
+          .addColumn('quantity', 'double precision', (c) => c.notNull())
+          .addColumn('phone', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('drill', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('resolved_at', 'text')
+          .addColumn('resolution_message_id', 'text')
+          .execute();
+        await db.schema.createIndex('confirmations_status').on('confirmations').columns(['status', 'created_at']).execute();
+        await db.schema
+          .createTable('messages')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('direction', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('to_addr', 'text')
+          .addColumn('from_addr', 'text')
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('prediction_id', 'text')
+          .addColumn('confirmation_id', 'text')
+          .addColumn('provider_id', 'text')
+          .addColumn('signature', 'text')
+          .addColumn('verified', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // A provider's message id is unique: a repeated webhook delivery is recognised, not re-applied.
+        await db.schema.createIndex('messages_provider_id').on('messages').columns(['channel', 'direction', 'provider_id']).unique().execute();
+        await db.schema.createIndex('messages_confirmation').on('messages').column('confirmation_id').execute();
+      },
+    },
+    '0003_orders': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('orders')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('client_order_id', 'text', (c) => c.notNull().unique())
+          .addColumn('confirmation_id', 'text')
+          .addColumn('prediction_id', 'text')
+          .addColumn('symbol', 'text', (c) => c.notNull())
+          .addColumn('side', 'text', (c) => c.notNull())
+          .addColumn('qty', 'double precision', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('ref_price', 'double precision', (c) => c.notNull())
+          .addColumn('notional', 'double precision', (c) => c.notNull())
+          .addColumn('broker', 'text', (c) => c.notNull())
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('broker_order_id', 'text')
+          .addColumn('reasons', 'text', (c) => c.notNull())
+          .addColumn('receipt', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('orders_created').on('orders').column('created_at').execute();
+      },
+    },
   };
 }
