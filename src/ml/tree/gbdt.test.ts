@@ -6,7 +6,7 @@ import { rocAuc } from '../metrics/rocAuc.ts';
 import { binMatrix } from './binning.ts';
 import { flattenForest, predictMargins } from './flatForest.ts';
 import { featureImportance, gbdtFromJson, gbdtMargins, gbdtPredict, gbdtToJson, trainGbdt } from './gbdt.ts';
-import { buildHistogram, HIST_STRIDE, subtractHistogram } from './histogram.ts';
+import { buildHistogram, buildHistogramRowwise, HIST_STRIDE, subtractHistogram } from './histogram.ts';
 import { predictTreeRow } from './tree.ts';
 
 /** y = 1 when a noisy linear score of the first three features is positive; the rest are noise. */
@@ -39,6 +39,16 @@ describe('histograms', () => {
     buildHistogram(b.bins, 500, rows, 200, 500, g, h, feats, right, go, ho);
     subtractHistogram(parent, left, feats);
     for (let i = 0; i < parent.length; i++) expect(parent[i]!).toBeCloseTo(right[i]!, 10);
+    // the row-wise kernel (row-major codes, stride padded to 4, interleaved g/h) agrees, with all or some features
+    const binsRow = new Uint8Array(500 * 4);
+    for (let f = 0; f < 4; f++) for (let i = 0; i < 500; i++) binsRow[i * 4 + f] = b.bins[f * 500 + i]!;
+    const gh = new Float64Array(1000);
+    for (let i = 0; i < 500; i++) [gh[2 * i], gh[2 * i + 1]] = [g[i]!, h[i]!];
+    for (const fs of [feats, Int32Array.from([1, 3])]) {
+      const rw = mk();
+      buildHistogramRowwise(binsRow, new Uint32Array(binsRow.buffer), 4, rows, 200, 500, gh, fs, 4, rw);
+      for (const f of fs) for (let k = f * HIST_STRIDE; k < (f + 1) * HIST_STRIDE; k++) expect(rw[k]!).toBeCloseTo(right[k]!, 10);
+    }
   });
 });
 
