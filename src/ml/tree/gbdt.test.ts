@@ -7,6 +7,7 @@ import { binMatrix } from './binning.ts';
 import { flattenForest, predictMargins } from './flatForest.ts';
 import { featureImportance, gbdtFromJson, gbdtMargins, gbdtPredict, gbdtToJson, trainGbdt } from './gbdt.ts';
 import { buildHistogram, buildHistogramRowwise, HIST_STRIDE, subtractHistogram } from './histogram.ts';
+import { HistogramPool } from './histogramPool.ts';
 import { predictTreeRow } from './tree.ts';
 
 /** y = 1 when a noisy linear score of the first three features is positive; the rest are noise. */
@@ -154,6 +155,18 @@ describe('gbdt', () => {
     const best = m.validLoss.indexOf(Math.min(...m.validLoss));
     expect(m.rounds).toBe(best + 1);
     expect(m.validLoss.length).toBe(best + 11);
+  });
+
+  it('builds histograms across worker threads with the same result as one thread', async () => {
+    const pool = await HistogramPool.create(3);
+    try {
+      for (const p of [{ rounds: 8, maxDepth: 4 }, { rounds: 6, maxDepth: 3, colsample: 0.5, subsample: 0.8, seed: 2 }]) {
+        const one = JSON.stringify(gbdtToJson(trainGbdt(train.X, train.y, p)));
+        expect(JSON.stringify(gbdtToJson(trainGbdt(train.X, train.y, p, { pool })))).toBe(one);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 
   it('round-trips through JSON', () => {

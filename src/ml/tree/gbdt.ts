@@ -10,6 +10,7 @@ import type { Matrix } from '../data.ts';
 import { binMatrix } from './binning.ts';
 import { flattenForest, predictMargins, type FlatForest } from './flatForest.ts';
 import { TreeGrower } from './grow.ts';
+import type { HistogramPool } from './histogramPool.ts';
 import { makeObjective, sigmoid, type ObjectiveName } from './objective.ts';
 import { addTreePredictions, treeFromJson, treeToJson, type Tree, type TreeJson } from './tree.ts';
 
@@ -88,6 +89,8 @@ export interface GbdtTrainOptions {
   valid?: { X: Matrix; y: Float64Array };
   /** Called after each round (progress bars). */
   onRound?: (round: number, validLoss: number | undefined) => void;
+  /** Build histograms across these worker threads (HistogramPool.create(n)). */
+  pool?: HistogramPool;
 }
 
 /** Train a booster on a column-major matrix. */
@@ -95,10 +98,18 @@ export function trainGbdt(X: Matrix, y: Float64Array, params: Partial<GbdtParams
   const p: GbdtParams = { ...DEFAULT_GBDT, ...params };
   checkParams(p, X, y);
   const obj = makeObjective(p.objective, { numClass: p.numClass, huberDelta: p.huberDelta });
+  const binned = binMatrix(X, p.maxBins);
+  const grower = new TreeGrower(binned, opts.pool);
+  try {
+    return boost(X, y, p, opts, obj, grower);
+  } finally {
+    grower.release();
+  }
+}
+
+function boost(X: Matrix, y: Float64Array, p: GbdtParams, opts: GbdtTrainOptions, obj: ReturnType<typeof makeObjective>, grower: TreeGrower): GbdtModel {
   const K = obj.groups;
   const n = X.rows;
-  const binned = binMatrix(X, p.maxBins);
-  const grower = new TreeGrower(binned);
   const rng = new Rng(p.seed);
   const base = obj.baseMargin(y);
   const margin = new Float64Array(K * n);

@@ -9,6 +9,7 @@ import { MISSING_BIN, type BinnedMatrix } from './binning.ts';
 import { buildHistogramRowwise, HIST_STRIDE, subtractHistogram } from './histogram.ts';
 import { findBestSplit, leafWeight, noSplit, type SplitInfo, type SplitParams } from './split.ts';
 import type { Rng } from '../../core/rng.ts';
+import type { HistogramPool } from './histogramPool.ts';
 import { TreeBuilder, type Tree } from './tree.ts';
 
 /** How a tree grows. */
@@ -39,7 +40,7 @@ interface Node {
 export class TreeGrower {
   private readonly rowIdx: Int32Array;
   private readonly tmp: Int32Array;
-  private readonly pool: Float64Array[] = [];
+  private readonly hists: Float64Array[] = [];
   /** Row range [leafStart, leafEnd) of rowIdx per node of the last tree grown. */
   private leafStart: number[] = [];
   private leafEnd: number[] = [];
@@ -47,35 +48,54 @@ export class TreeGrower {
 
   private readonly binsRow: Uint8Array;
   private readonly words: Uint32Array;
+  private readonly pool: HistogramPool | null;
   /** Row stride of binsRow: columns padded to a multiple of 4 (pad codes land in unused histogram slots). */
   private readonly stride: number;
   private readonly histLen: number;
   /** Gradient and hessian interleaved, gathered once per tree. */
   private readonly gh: Float64Array;
 
-  constructor(private readonly binned: BinnedMatrix) {
+  /** With a pool, histograms are built across its worker threads (call release() when done). */
+  constructor(
+    private readonly binned: BinnedMatrix,
+    pool?: HistogramPool,
+  ) {
     const n = binned.rows;
     const F = binned.cols;
-    this.rowIdx = new Int32Array(n);
     this.tmp = new Int32Array(n);
     this.stride = (F + 3) & ~3;
     this.histLen = this.stride * HIST_STRIDE;
+    this.pool = pool ?? null;
+    if (pool) {
+      const b = pool.attach(n, this.stride, this.histLen, F);
+      this.binsRow = b.binsRow;
+      this.words = b.words;
+      this.rowIdx = b.rowIdx;
+      this.gh = b.gh;
+    } else {
+      this.binsRow = new Uint8Array(n * this.stride);
+      this.words = new Uint32Array(this.binsRow.buffer);
+      this.rowIdx = new Int32Array(n);
+      this.gh = new Float64Array(2 * n);
+    }
     // a row-major copy of the codes for histogram building on scattered rows
-    this.binsRow = new Uint8Array(n * this.stride);
-    this.words = new Uint32Array(this.binsRow.buffer);
     for (let f = 0; f < F; f++) {
       const src = binned.bins.subarray(f * n, (f + 1) * n);
       for (let i = 0; i < n; i++) this.binsRow[i * this.stride + f] = src[i]!;
     }
-    this.gh = new Float64Array(2 * n);
+  }
+
+  /** Hand the pool's workers back (they stay alive for the next grower). */
+  release(): void {
+    this.pool?.detach();
   }
 
   private takeHist(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(this.histLen);
+    return this.hists.pop() ?? new Float64Array(this.histLen);
   }
 
   private giveHist(h: Float64Array | null): void {
-    if (h) this.pool.push(h);
+    if (h) this.hists.push(h);
   }
 
   /**
@@ -192,7 +212,8 @@ export class TreeGrower {
    * less than that one in a kernel micro-benchmark.
    */
   private histogram(start: number, end: number, features: Int32Array, hist: Float64Array): void {
-    buildHistogramRowwise(this.binsRow, this.words, this.stride, this.rowIdx, start, end, this.gh, features, this.binned.cols, hist);
+    if (this.pool) hist.set(this.pool.build(start, end, features, features.length === this.binned.cols));
+    else buildHistogramRowwise(this.binsRow, this.words, this.stride, this.rowIdx, start, end, this.gh, features, this.binned.cols, hist);
   }
 
   /** Stable in-place partition of rowIdx[start, end) by a split; returns the first right index. */

@@ -64,7 +64,7 @@ export function subtractHistogram(parent: Float64Array, child: Float64Array, fea
 }
 
 /** True on little-endian hosts, where a Uint32 read yields four codes lowest byte first. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Row-wise histogram over row-major codes padded to a multiple of 4 columns
@@ -85,36 +85,43 @@ export function buildHistogramRowwise(
   nCols: number,
   hist: Float64Array,
 ): void {
+  if (features.length === nCols && LITTLE_ENDIAN) histogramWords(words, stride >> 2, 0, stride >> 2, rowIdx, start, end, gh, hist);
+  else histogramFeatures(binsRow, stride, features, rowIdx, start, end, gh, hist);
+}
+
+/** All features in word range [q0, q1) (features 4*q0 .. 4*q1-1); zeroes those histogram slots first. */
+export function histogramWords(words: Uint32Array, nw: number, q0: number, q1: number, rowIdx: Int32Array, start: number, end: number, gh: Float64Array, hist: Float64Array): void {
+  const S = HIST_STRIDE;
+  hist.fill(0, q0 * 4 * S, q1 * 4 * S);
+  for (let k = start; k < end; k++) {
+    const r = rowIdx[k]!;
+    const gv = gh[2 * r]!;
+    const hv = gh[2 * r + 1]!;
+    let w = r * nw + q0;
+    for (let q = q0, hb = q0 * 4 * S; q < q1; q++, hb += 4 * S) {
+      const x = words[w++]!;
+      let i = hb + ((x & 255) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + S + (((x >>> 8) & 255) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + 2 * S + (((x >>> 16) & 255) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + 3 * S + ((x >>> 24) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+    }
+  }
+}
+
+/** The listed features only (column subsampling); zeroes their histogram slots first. */
+export function histogramFeatures(binsRow: Uint8Array, stride: number, features: Int32Array, rowIdx: Int32Array, start: number, end: number, gh: Float64Array, hist: Float64Array): void {
   const nf = features.length;
   for (let fi = 0; fi < nf; fi++) {
     const hb = features[fi]! * HIST_STRIDE;
     hist.fill(0, hb, hb + HIST_STRIDE);
-  }
-  if (nf === nCols && LITTLE_ENDIAN) {
-    const nw = stride >> 2;
-    const S = HIST_STRIDE;
-    for (let k = start; k < end; k++) {
-      const r = rowIdx[k]!;
-      const gv = gh[2 * r]!;
-      const hv = gh[2 * r + 1]!;
-      let w = r * nw;
-      for (let q = 0, hb = 0; q < nw; q++, hb += 4 * S) {
-        const x = words[w++]!;
-        let i = hb + ((x & 255) << 1);
-        hist[i] += gv;
-        hist[i + 1] += hv;
-        i = hb + S + (((x >>> 8) & 255) << 1);
-        hist[i] += gv;
-        hist[i + 1] += hv;
-        i = hb + 2 * S + (((x >>> 16) & 255) << 1);
-        hist[i] += gv;
-        hist[i + 1] += hv;
-        i = hb + 3 * S + ((x >>> 24) << 1);
-        hist[i] += gv;
-        hist[i + 1] += hv;
-      }
-    }
-    return;
   }
   for (let k = start; k < end; k++) {
     const r = rowIdx[k]!;
