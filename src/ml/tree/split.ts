@@ -79,8 +79,11 @@ export function findBestSplit(
     let gl = 0;
     let hl = 0;
     for (let b = 0; b < last; b++) {
+      const hb2 = hist[hb + b * 2 + 1]!;
+      // an empty bin moves no rows: its split equals the previous one, already scored
+      if (hb2 === 0 && hist[hb + b * 2] === 0) continue;
       gl += hist[hb + b * 2]!;
-      hl += hist[hb + b * 2 + 1]!;
+      hl += hb2;
       // missing to the right
       const gr = G - gl;
       const hr = H - hl;
