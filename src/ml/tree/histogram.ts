@@ -93,13 +93,45 @@ export function buildHistogramRowwise(
 export function histogramWords(words: Uint32Array, nw: number, q0: number, q1: number, rowIdx: Int32Array, start: number, end: number, gh: Float64Array, hist: Float64Array): void {
   const S = HIST_STRIDE;
   hist.fill(0, q0 * 4 * S, q1 * 4 * S);
+  const pairs = (q1 - q0) >> 1;
+  const odd = (q1 - q0) & 1;
   for (let k = start; k < end; k++) {
     const r = rowIdx[k]!;
     const gv = gh[2 * r]!;
     const hv = gh[2 * r + 1]!;
     let w = r * nw + q0;
-    for (let q = q0, hb = q0 * 4 * S; q < q1; q++, hb += 4 * S) {
+    let hb = q0 * 4 * S;
+    // eight codes per iteration (two words): measured ~20% faster than four
+    for (let q = 0; q < pairs; q++, hb += 8 * S) {
       const x = words[w++]!;
+      const y = words[w++]!;
+      let i = hb + ((x & 255) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + S + (((x >>> 8) & 255) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + 2 * S + (((x >>> 16) & 255) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + 3 * S + ((x >>> 24) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + 4 * S + ((y & 255) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + 5 * S + (((y >>> 8) & 255) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + 6 * S + (((y >>> 16) & 255) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+      i = hb + 7 * S + ((y >>> 24) << 1);
+      hist[i] += gv;
+      hist[i + 1] += hv;
+    }
+    if (odd) {
+      const x = words[w]!;
       let i = hb + ((x & 255) << 1);
       hist[i] += gv;
       hist[i + 1] += hv;

@@ -26,6 +26,8 @@ export interface AttachMessage {
   out: SharedArrayBuffer;
   features: SharedArrayBuffer;
   stride: number;
+  /** Task generation at attach time: the worker's starting point, so a task published right after attach is not missed. */
+  gen: number;
 }
 
 /** Shared views the grower writes through while a pool is attached. */
@@ -91,7 +93,7 @@ export class HistogramPool {
     const c = this.ctrl;
     Atomics.store(c, CTRL.READY, 0);
     Atomics.store(c, CTRL.CMD, 1);
-    const msg: AttachMessage = { type: 'attach', binsRow: binsBuf, rowIdx: rowBuf, gh: ghBuf, out: outBuf, features: featBuf, stride };
+    const msg: AttachMessage = { type: 'attach', binsRow: binsBuf, rowIdx: rowBuf, gh: ghBuf, out: outBuf, features: featBuf, stride, gen: Atomics.load(c, CTRL.GEN) };
     for (const w of this.workers) w.postMessage(msg);
     for (;;) {
       const r = Atomics.load(c, CTRL.READY);

@@ -19,9 +19,10 @@ parentPort!.on('message', (m: AttachMessage) => {
   const out = new Float64Array(m.out);
   const feats = new Int32Array(m.features);
   const nw = m.stride >> 2;
+  // start from the generation the pool saw at attach: reading GEN after READY could skip a task published in between
+  let seen = m.gen;
   Atomics.add(ctrl, CTRL.READY, 1);
   Atomics.notify(ctrl, CTRL.READY);
-  let seen = Atomics.load(ctrl, CTRL.GEN);
   // serve tasks until detached; blocking here is fine, this thread does nothing else
   for (;;) {
     Atomics.wait(ctrl, CTRL.GEN, seen);
