@@ -8,7 +8,9 @@ import { registerConfirm } from './confirm.ts';
 import { registerConfirmations } from './confirmations.ts';
 import { registerData } from './data.ts';
 import { registerFeatures } from './features.ts';
+import { registerGbdt } from './gbdt.ts';
 import { registerIndicators } from './indicators.ts';
+import { registerModel } from './model.ts';
 import { registerModels } from './models.ts';
 import { registerOptions } from './options.ts';
 import { registerOrders } from './orders.ts';
@@ -41,5 +43,7 @@ export const commands: readonly CommandModule[] = [
   registerServe,
   registerSmoke,
   registerApikey,
+  registerGbdt,
+  registerModel,
   registerConfig,
 ];
