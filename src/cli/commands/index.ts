@@ -17,6 +17,7 @@ import { registerOrders } from './orders.ts';
 import { registerPacks } from './packs.ts';
 import { registerRisk } from './risk.ts';
 import { registerRun } from './run.ts';
+import { registerScan } from './scan.ts';
 import { registerServe } from './serve.ts';
 import { registerSmoke } from './smoke.ts';
 import { registerSweep } from './sweep.ts';
@@ -25,6 +26,7 @@ import { registerWorker } from './worker.ts';
 /** Every top-level command, in the order `--help` lists them. One file per command. */
 export const commands: readonly CommandModule[] = [
   registerRun,
+  registerScan,
   registerData,
   registerIndicators,
   registerFeatures,
