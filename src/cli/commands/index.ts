@@ -8,7 +8,9 @@ import { registerConfirm } from './confirm.ts';
 import { registerConfirmations } from './confirmations.ts';
 import { registerData } from './data.ts';
 import { registerFeatures } from './features.ts';
+import { registerGbdt } from './gbdt.ts';
 import { registerIndicators } from './indicators.ts';
+import { registerModel } from './model.ts';
 import { registerModels } from './models.ts';
 import { registerOptions } from './options.ts';
 import { registerOrders } from './orders.ts';
@@ -28,6 +30,8 @@ export const commands: readonly CommandModule[] = [
   registerFeatures,
   registerAudit,
   registerBacktest,
+  registerGbdt,
+  registerModel,
   registerRisk,
   registerOptions,
   registerPacks,

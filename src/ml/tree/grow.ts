@@ -1,0 +1,252 @@
+/**
+ * Grow one regression tree on gradient/hessian pairs over binned features:
+ * histogram per node (the smaller child built, the larger by subtraction from
+ * its parent), best split per node, rows partitioned in place. Depth-wise
+ * growth expands nodes level by level; leaf-wise growth always expands the
+ * leaf with the largest gain (LightGBM), up to maxLeaves.
+ */
+import { MISSING_BIN, type BinnedMatrix } from './binning.ts';
+import { buildHistogramRowwise, HIST_STRIDE, subtractHistogram } from './histogram.ts';
+import { findBestSplit, leafWeight, noSplit, type SplitInfo, type SplitParams } from './split.ts';
+import type { Rng } from '../../core/rng.ts';
+import type { HistogramPool } from './histogramPool.ts';
+import { TreeBuilder, type Tree } from './tree.ts';
+
+/** How a tree grows. */
+export interface GrowParams extends SplitParams {
+  /** Maximum depth; <= 0 means unlimited (leaf-wise then needs maxLeaves). */
+  readonly maxDepth: number;
+  /** Maximum number of leaves; <= 0 means unlimited. */
+  readonly maxLeaves: number;
+  readonly growth: 'depthwise' | 'leafwise';
+  /** Shrinkage applied to leaf weights. */
+  readonly learningRate: number;
+  /** Fraction of the tree's features tried at each split (random forests); needs an Rng. */
+  readonly colsampleNode?: number;
+}
+
+interface Node {
+  id: number;
+  start: number;
+  end: number;
+  depth: number;
+  G: number;
+  H: number;
+  hist: Float64Array | null;
+  split: SplitInfo;
+}
+
+/** Builds histogram-based regression trees over one binned matrix, reusing its buffers. */
+export class TreeGrower {
+  private readonly rowIdx: Int32Array;
+  private readonly tmp: Int32Array;
+  private readonly hists: Float64Array[] = [];
+  /** Row range [leafStart, leafEnd) of rowIdx per node of the last tree grown. */
+  private leafStart: number[] = [];
+  private leafEnd: number[] = [];
+  private lastTree: Tree | null = null;
+
+  private readonly binsRow: Uint8Array;
+  private readonly words: Uint32Array;
+  private readonly pool: HistogramPool | null;
+  /** Row stride of binsRow: columns padded to a multiple of 4 (pad codes land in unused histogram slots). */
+  private readonly stride: number;
+  private readonly histLen: number;
+  /** Gradient and hessian interleaved, gathered once per tree. */
+  private readonly gh: Float64Array;
+
+  /** With a pool, histograms are built across its worker threads (call release() when done). */
+  constructor(
+    private readonly binned: BinnedMatrix,
+    pool?: HistogramPool,
+  ) {
+    const n = binned.rows;
+    const F = binned.cols;
+    this.tmp = new Int32Array(n);
+    this.stride = (F + 3) & ~3;
+    this.histLen = this.stride * HIST_STRIDE;
+    this.pool = pool ?? null;
+    if (pool) {
+      const b = pool.attach(n, this.stride, this.histLen, F);
+      this.binsRow = b.binsRow;
+      this.words = b.words;
+      this.rowIdx = b.rowIdx;
+      this.gh = b.gh;
+    } else {
+      this.binsRow = new Uint8Array(n * this.stride);
+      this.words = new Uint32Array(this.binsRow.buffer);
+      this.rowIdx = new Int32Array(n);
+      this.gh = new Float64Array(2 * n);
+    }
+    // a row-major copy of the codes for histogram building on scattered rows
+    for (let f = 0; f < F; f++) {
+      const src = binned.bins.subarray(f * n, (f + 1) * n);
+      for (let i = 0; i < n; i++) this.binsRow[i * this.stride + f] = src[i]!;
+    }
+  }
+
+  /** Hand the pool's workers back (they stay alive for the next grower). */
+  release(): void {
+    this.pool?.detach();
+  }
+
+  private takeHist(): Float64Array {
+    return this.hists.pop() ?? new Float64Array(this.histLen);
+  }
+
+  private giveHist(h: Float64Array | null): void {
+    if (h) this.hists.push(h);
+  }
+
+  /**
+   * Grow a tree on rows `rows[0, nRows)` using `features`. Leaf values are
+   * learning-rate-scaled weights. Afterwards `addLeafValues` adds them to the
+   * predictions of exactly those rows.
+   */
+  grow(g: Float64Array, h: Float64Array, rows: Int32Array, nRows: number, features: Int32Array, p: GrowParams, rng?: Rng): Tree {
+    const { nBins } = this.binned;
+    const rowIdx = this.rowIdx;
+    rowIdx.set(rows.subarray(0, nRows));
+    let G = 0;
+    let H = 0;
+    const gh = this.gh;
+    for (let k = 0; k < nRows; k++) {
+      const r = rowIdx[k]!;
+      G += g[r]!;
+      H += h[r]!;
+      gh[2 * r] = g[r]!;
+      gh[2 * r + 1] = h[r]!;
+    }
+    const tb = new TreeBuilder();
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const maxDepth = p.maxDepth > 0 ? p.maxDepth : Infinity;
+    const maxLeaves = p.maxLeaves > 0 ? p.maxLeaves : Infinity;
+    const nodeFrac = p.colsampleNode ?? 1;
+    const pool = Int32Array.from(features);
+    // features searched at one node: all of them, or a fresh random subset per node
+    const splitFeatures = (): Int32Array => {
+      if (nodeFrac >= 1 || !rng) return features;
+      rng.shuffle(pool);
+      return pool.subarray(0, Math.max(1, Math.round(nodeFrac * pool.length)));
+    };
+
+    const rootId = tb.addLeaf(p.learningRate * leafWeight(G, H, p), H, 0);
+    starts[rootId] = 0;
+    ends[rootId] = nRows;
+    const candidates: Node[] = [];
+    if (maxDepth > 0 && maxLeaves > 1) {
+      const root: Node = { id: rootId, start: 0, end: nRows, depth: 0, G, H, hist: this.takeHist(), split: noSplit() };
+      this.histogram(0, nRows, features, root.hist!);
+      findBestSplit(root.hist!, splitFeatures(), nBins, G, H, p, root.split);
+      if (root.split.feature >= 0) candidates.push(root);
+      else this.giveHist(root.hist);
+    }
+    let leaves = 1;
+    let head = 0;
+    while (leaves < maxLeaves) {
+      let node: Node | undefined;
+      if (p.growth === 'depthwise') {
+        if (head >= candidates.length) break;
+        node = candidates[head++];
+      } else {
+        let bi = -1;
+        for (let i = 0; i < candidates.length; i++) if (bi < 0 || candidates[i]!.split.gain > candidates[bi]!.split.gain) bi = i;
+        if (bi < 0) break;
+        node = candidates[bi];
+        candidates.splice(bi, 1);
+      }
+      const s = node!.split;
+      const mid = this.partition(node!.start, node!.end, s.feature, s.bin, s.defaultLeft);
+      const d = node!.depth + 1;
+      const lid = tb.addLeaf(p.learningRate * leafWeight(s.gl, s.hl, p), s.hl, d);
+      const rid = tb.addLeaf(p.learningRate * leafWeight(s.gr, s.hr, p), s.hr, d);
+      const id = node!.id;
+      tb.feature[id] = s.feature;
+      tb.bin[id] = s.bin;
+      tb.threshold[id] = this.binned.cuts[s.feature]![s.bin]!;
+      tb.left[id] = lid;
+      tb.right[id] = rid;
+      tb.defaultLeft[id] = s.defaultLeft ? 1 : 0;
+      tb.gain[id] = s.gain;
+      starts[lid] = node!.start;
+      ends[lid] = mid;
+      starts[rid] = mid;
+      ends[rid] = node!.end;
+      leaves++;
+      const L: Node = { id: lid, start: node!.start, end: mid, depth: d, G: s.gl, H: s.hl, hist: null, split: noSplit() };
+      const R: Node = { id: rid, start: mid, end: node!.end, depth: d, G: s.gr, H: s.hr, hist: null, split: noSplit() };
+      const canSplit = d < maxDepth && leaves < maxLeaves;
+      if (canSplit && (L.H >= 2 * p.minChildWeight || R.H >= 2 * p.minChildWeight)) {
+        const [small, large] = L.end - L.start <= R.end - R.start ? [L, R] : [R, L];
+        small.hist = this.takeHist();
+        this.histogram(small.start, small.end, features, small.hist);
+        subtractHistogram(node!.hist!, small.hist, features);
+        large.hist = node!.hist;
+        node!.hist = null;
+        for (const c of [L, R]) {
+          findBestSplit(c.hist!, splitFeatures(), nBins, c.G, c.H, p, c.split);
+          if (c.split.feature >= 0) candidates.push(c);
+          else {
+            this.giveHist(c.hist);
+            c.hist = null;
+          }
+        }
+      } else {
+        this.giveHist(node!.hist);
+        node!.hist = null;
+      }
+    }
+    for (let i = head; i < candidates.length; i++) this.giveHist(candidates[i]!.hist);
+    if (p.growth === 'depthwise') for (let i = 0; i < head; i++) candidates[i]!.hist = null;
+    this.leafStart = starts;
+    this.leafEnd = ends;
+    this.lastTree = tb.build();
+    return this.lastTree;
+  }
+
+  /**
+   * Histogram of rowIdx[start, end). Row-wise over the row-major copy: measured
+   * here 27% less CPU than the column-wise kernel on the 50k x 40 benchmark
+   * (one row per loop, two arrays), and the unrolled 4-codes-per-load form ~2x
+   * less than that one in a kernel micro-benchmark.
+   */
+  private histogram(start: number, end: number, features: Int32Array, hist: Float64Array): void {
+    if (this.pool) hist.set(this.pool.build(start, end, features, features.length === this.binned.cols));
+    else buildHistogramRowwise(this.binsRow, this.words, this.stride, this.rowIdx, start, end, this.gh, features, this.binned.cols, hist);
+  }
+
+  /** Stable in-place partition of rowIdx[start, end) by a split; returns the first right index. */
+  private partition(start: number, end: number, f: number, bin: number, defaultLeft: boolean): number {
+    const { bins, rows: n } = this.binned;
+    const rowIdx = this.rowIdx;
+    const tmp = this.tmp;
+    const base = f * n;
+    let l = start;
+    let r = 0;
+    // branch-free: the side is data-dependent and mispredicts half the time
+    const missLeft = defaultLeft ? 1 : 0;
+    for (let k = start; k < end; k++) {
+      const row = rowIdx[k]!;
+      const b = bins[base + row]!;
+      const left = b === MISSING_BIN ? missLeft : ((bin - b) >>> 31) ^ 1;
+      rowIdx[l] = row;
+      tmp[r] = row;
+      l += left;
+      r += left ^ 1;
+    }
+    rowIdx.set(tmp.subarray(0, r), l);
+    return l;
+  }
+
+  /** Add the last tree's leaf values to `pred[offset + row]` for the rows it was grown on. */
+  addLeafValues(pred: Float64Array, offset = 0): void {
+    const t = this.lastTree;
+    if (!t) return;
+    for (let id = 0; id < t.feature.length; id++) {
+      if (t.feature[id]! >= 0) continue;
+      const v = t.value[id]!;
+      for (let k = this.leafStart[id]!; k < this.leafEnd[id]!; k++) pred[offset + this.rowIdx[k]!] += v;
+    }
+  }
+}
