@@ -34,6 +34,7 @@ function timed<T>(fn: () => T): { value: T; wall: number; cpu: number } {
 
 const XGB_SCRIPT = `
 import sys, time, json
+import { lstmEpochRows } from './nn.bench.ts';
 try:
     import numpy as np, xgboost as xgb
 except Exception as e:
@@ -148,10 +149,10 @@ export async function gbdtCases(): Promise<BenchRow[]> {
 }
 
 /** The cases in order; append new case functions here. */
-export const cases: (() => Promise<BenchRow[]>)[] = [gbdtCases];
+export const cases: ((args: string[]) => Promise<BenchRow[]>)[] = [gbdtCases, async (args) => lstmEpochRows(args)];
 
-export async function run(_args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<void> {
   const rows: BenchRow[] = [];
-  for (const c of cases) rows.push(...(await c()));
+  for (const c of cases) rows.push(...(await c(args)));
   printTable(rows);
 }
