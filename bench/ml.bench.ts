@@ -18,6 +18,7 @@ import { flatOf, gbdtPredict, trainGbdt } from '../src/ml/tree/gbdt.ts';
 import { predictMargins } from '../src/ml/tree/flatForest.ts';
 import { HistogramPool } from '../src/ml/tree/histogramPool.ts';
 import { fmtRate, printTable, type BenchRow } from './harness.ts';
+import { lstmEpochRows } from './nn.bench.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, '..', 'shared', 'bench');
@@ -34,7 +35,6 @@ function timed<T>(fn: () => T): { value: T; wall: number; cpu: number } {
 
 const XGB_SCRIPT = `
 import sys, time, json
-import { lstmEpochRows } from './nn.bench.ts';
 try:
     import numpy as np, xgboost as xgb
 except Exception as e:
