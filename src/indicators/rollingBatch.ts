@@ -33,32 +33,28 @@ function compensatedInto(x: Float64Array, n: number, out: Float64Array, sum: boo
     hi = t;
   }
   out[firstOut] = sum ? hi + lo : (hi + lo) * inv;
-  if (sum) {
-    for (let i = firstOut + 1; i < len; i++) {
-      const xi = x[i]!;
-      const old = x[i - n]!;
-      const d = xi - old;
+  const scale = sum ? 1 : inv;
+  for (let i = firstOut + 1; i < len; i++) {
+    const xi = x[i]!;
+    const old = x[i - n]!;
+    const d = xi - old;
+    // The exact error terms of TwoSum, found cheaply where the textbook shortcuts are exact:
+    // Sterbenz (old/2 <= xi <= 2 old: the subtraction is exact) and Fast2Sum (|hi| >= |d|).
+    // Elsewhere the full TwoSum; either way the same bits as CompensatedSum.
+    let dl = 0;
+    if (!(old * 0.5 <= xi && xi <= old * 2)) {
       const z = d - xi;
-      const dl = xi - (d - z) + (-old - z);
-      const t = hi + d;
+      dl = xi - (d - z) + (-old - z);
+    }
+    const t = hi + d;
+    if (hi >= d ? hi >= -d : -hi >= d) {
+      lo += d - (t - hi) + dl;
+    } else {
       const bb = t - hi;
       lo += hi - (t - bb) + (d - bb) + dl;
-      hi = t;
-      out[i] = hi + lo;
     }
-  } else {
-    for (let i = firstOut + 1; i < len; i++) {
-      const xi = x[i]!;
-      const old = x[i - n]!;
-      const d = xi - old;
-      const z = d - xi;
-      const dl = xi - (d - z) + (-old - z);
-      const t = hi + d;
-      const bb = t - hi;
-      lo += hi - (t - bb) + (d - bb) + dl;
-      hi = t;
-      out[i] = (hi + lo) * inv;
-    }
+    hi = t;
+    out[i] = (hi + lo) * scale;
   }
   return out;
 }

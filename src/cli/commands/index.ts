@@ -32,6 +32,8 @@ export const commands: readonly CommandModule[] = [
   registerFeatures,
   registerAudit,
   registerBacktest,
+  registerGbdt,
+  registerModel,
   registerRisk,
   registerOptions,
   registerPacks,
@@ -45,7 +47,5 @@ export const commands: readonly CommandModule[] = [
   registerServe,
   registerSmoke,
   registerApikey,
-  registerGbdt,
-  registerModel,
   registerConfig,
 ];
