@@ -73,6 +73,7 @@ async function ensureModels(m: ScanModules, u: Universe, dir: string, asOf: numb
     ensemble: quick ? QUICK_ENSEMBLE : FULL_ENSEMBLE,
     predictor: quick ? QUICK_PREDICTOR : FULL_PREDICTOR,
     predictorDays: quick ? 200 : 730,
+    maxSymbols: quick ? 40 : undefined,
     progress: terminalProgress(json),
   });
   saveScanModels(dir, trained);
@@ -141,14 +142,15 @@ export const registerScan: CommandModule = (program, ctx) => {
     .option('--models <dir>', 'model directory (default MODEL_DIR/scan/<universe>)')
     .option('--as-of <date>', 'training data ends here (default now / the data end)')
     .option('--quick', 'small models (seconds, for a first look)')
-    .option('--max-symbols <n>', 'use at most this many symbols for the ensemble')
+    .option('--max-symbols <n>', 'use at most this many symbols for the ensemble (default 100)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOpts>(ctx, async (opts) => {
         const cfg = commandConfig(ctx, opts);
         const asOf = asOfOption(opts.asOf) ?? Date.now();
         const { resolveUniverse, trainScanModels, backtestScanSignals, saveScanModels, QUICK_ENSEMBLE, FULL_ENSEMBLE, QUICK_PREDICTOR, FULL_PREDICTOR } = await scanModules();
-        const u = await resolveUniverse(opts.universe, { asOf });
+        // Two years of intraday history for the predictors (a mock universe otherwise keeps 80 days of minutes).
+        const u = await resolveUniverse(opts.universe, { asOf, intradayDays: opts.quick ? 140 : 520 });
         const dir = opts.models ?? scanModelDir(cfg.MODEL_DIR, u.name);
         const trained = await trainScanModels({
           universe: u,

@@ -164,7 +164,7 @@ export class MockUniverseProvider implements DataProvider {
       // The whole intraday window once per symbol: a scan asks for five intraday timeframes in a row.
       full = this.generateMinutes(sym);
       this.recentMinutes.set(sym, full);
-      if (this.recentMinutes.size > 16) this.recentMinutes.delete(this.recentMinutes.keys().next().value!);
+      if (this.recentMinutes.size > 8) this.recentMinutes.delete(this.recentMinutes.keys().next().value!);
     }
     return sliceByTime(full, start, end);
   }

@@ -33,7 +33,7 @@ export interface TrainOptions {
   testFraction?: number;
   /** Symbols per timeframe predictor (default 6). */
   predictorSymbols?: number;
-  /** Use at most this many symbols for the ensemble (default all). */
+  /** Use at most this many symbols for the ensemble (default 100: a 1,500-symbol mock universe would give 170k rows). */
   maxSymbols?: number;
   /** Calendar days of history per timeframe for the predictors (default 730: two years). */
   predictorDays?: number;
@@ -160,7 +160,7 @@ export function evaluateHeldOut(e: ScanEnsemble, test: PooledRows, trainPositive
 export async function trainScanModels(o: TrainOptions): Promise<TrainedScan> {
   const t0 = performance.now();
   const labels = o.labels ?? DEFAULT_LABELS;
-  const pooled = await universeRows(o.universe, o.asOf, labels, o.maxSymbols);
+  const pooled = await universeRows(o.universe, o.asOf, labels, o.maxSymbols ?? 100);
   const { train, test, purged } = heldOutSplit(pooled, o.testFraction ?? 0.2);
   let win = 0;
   let nw = 0;

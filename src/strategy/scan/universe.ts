@@ -29,6 +29,8 @@ export interface UniverseOptions {
   /** As-of time of a mock universe (default now). */
   asOf?: number;
   seed?: number;
+  /** mock:N only: weekdays with 1-minute bars (default 80; `scan train` asks for two years). */
+  intradayDays?: number;
   /** Benchmarks to use instead of the universe's own. */
   benchmarks?: string[];
 }
@@ -128,7 +130,7 @@ export async function resolveUniverse(spec: string, opts: UniverseOptions = {}):
   if (m) {
     const size = Number(m[1]);
     if (size < 3 || size > 20000) throw new BadInputError(`--universe mock:N: N must be 3-20000, got ${size}`);
-    const provider = new MockUniverseProvider({ size, asOf: opts.asOf ?? Date.now(), seed: opts.seed });
+    const provider = new MockUniverseProvider({ size, asOf: opts.asOf ?? Date.now(), seed: opts.seed, intradayDays: opts.intradayDays });
     return { name: spec, symbols: [...provider.symbols], provider, benchmarks: opts.benchmarks ?? ['SPY', 'QQQ'] };
   }
   if (spec === 'dow30') {
