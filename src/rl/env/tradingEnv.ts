@@ -30,6 +30,8 @@ export interface TradingEnvOptions extends AccountOptions {
   episodeLength?: number;
   /** Draws each episode's start uniformly in [start, end - episodeLength] when given. */
   rng?: Rng;
+  /** With `rng`: draw starts from these bars only (e.g. one regime's bars); invalid ones are dropped. */
+  startBars?: Int32Array;
   /** Fraction of equity committed on entry (default 0.95). */
   positionFraction?: number;
   /** Risk term in the reward (default drawdown). */
@@ -82,6 +84,7 @@ export class TradingEnv {
   readonly end: number;
   readonly episodeLength: number;
   private readonly rng: Rng | undefined;
+  private readonly startBars: Int32Array | undefined;
   private readonly fraction: number;
   private readonly risk: 0 | 1 | 2;
   private readonly riskCoef: number;
@@ -113,6 +116,11 @@ export class TradingEnv {
       throw new BadInputError(`episode of ${this.episodeLength} steps does not fit bars [${this.start}, ${this.end}) (series of ${n} bars, warm-up ${FEATURE_WARMUP + this.window})`);
     }
     this.rng = opts.rng;
+    if (opts.startBars) {
+      const last = this.end - 1 - this.episodeLength;
+      this.startBars = opts.startBars.filter((b) => b >= this.start && b <= last);
+      if (this.startBars.length === 0) throw new BadInputError(`none of the ${opts.startBars.length} start bars lies in [${this.start}, ${last}]`);
+    }
     this.fraction = opts.positionFraction ?? 0.95;
     this.risk = opts.riskPenalty === 'none' ? 0 : opts.riskPenalty === 'volatility' ? 2 : 1;
     this.riskCoef = opts.riskCoef ?? 0.5;
@@ -138,7 +146,8 @@ export class TradingEnv {
   /** Starts an episode (at `at`, or a random start, or `start`); returns the first observation. */
   reset(at?: number): Float32Array {
     const last = this.end - 1 - this.episodeLength;
-    const t0 = at ?? (this.rng ? this.start + this.rng.int(last - this.start + 1) : this.start);
+    const sb = this.startBars;
+    const t0 = at ?? (this.rng ? (sb ? sb[this.rng.int(sb.length)]! : this.start + this.rng.int(last - this.start + 1)) : this.start);
     if (!(t0 >= this.start && t0 <= last)) throw new BadInputError(`reset(${t0}): start must be in [${this.start}, ${last}]`);
     this.t = t0;
     this.stop = t0 + this.episodeLength;
