@@ -36,9 +36,9 @@ export interface TradingEnvOptions extends AccountOptions {
   positionFraction?: number;
   /** Risk term in the reward (default drawdown). */
   riskPenalty?: RiskPenalty;
-  /** Weight of the risk term (default 0.5). */
+  /** Weight of the risk term (default 0.1). */
   riskCoef?: number;
-  /** Reward subtracted for a refused action (default 0.1). */
+  /** Reward subtracted for a refused action (default 0.02, about one entry fee on the default capital). */
   invalidPenalty?: number;
   /** Reward units per 1% change of the initial capital (default 1). */
   rewardScale?: number;
@@ -123,8 +123,8 @@ export class TradingEnv {
     }
     this.fraction = opts.positionFraction ?? 0.95;
     this.risk = opts.riskPenalty === 'none' ? 0 : opts.riskPenalty === 'volatility' ? 2 : 1;
-    this.riskCoef = opts.riskCoef ?? 0.5;
-    this.invalidPenalty = opts.invalidPenalty ?? 0.1;
+    this.riskCoef = opts.riskCoef ?? 0.1;
+    this.invalidPenalty = opts.invalidPenalty ?? 0.02;
     this.scale = 100 * (opts.rewardScale ?? 1);
     this.closeAtEnd = opts.closeAtEnd ?? true;
     this.account = new TradingAccount(opts);
