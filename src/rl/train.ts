@@ -5,6 +5,7 @@
  * random policy, with every evaluation decision kept for the audit trail.
  */
 import { BadInputError } from '../core/errors.ts';
+import { saveParams } from '../ml/nn/index.ts';
 import { Rng } from '../core/rng.ts';
 import type { AgentFile } from './agents/baseAgent.ts';
 import { LstmPolicy } from './agents/lstmPolicy.ts';
@@ -15,8 +16,8 @@ import { instrumentsFromFinal } from './data/instruments.ts';
 import { loadRawData } from './data/rawData.ts';
 import type { InstrumentSeries } from './data/sampleDatasets.ts';
 import { NUM_ACTIONS } from './env/actions.ts';
-import { featureMatrix } from './env/features.ts';
-import { TradingEnv } from './env/tradingEnv.ts';
+import { NUM_FEATURES, featureMatrix } from './env/features.ts';
+import { NUM_ACCOUNT_FEATURES, TradingEnv } from './env/tradingEnv.ts';
 import { VecEnv } from './env/vecEnv.ts';
 import { type Actor, type DecisionRecord, type RlMetrics, TARGETS, buyAndHold, randomActor, runEpisode } from './evaluate.ts';
 import { Maml } from './maml/maml.ts';
@@ -187,6 +188,9 @@ function paramsActor(policy: LstmPolicy, params: readonly { data: Float64Array |
   };
 }
 
+/** Tasks per meta-update. */
+const META_BATCH = 2;
+
 async function trainMaml(o: RlTrainOptions): Promise<RlTrainResult> {
   const t0 = performance.now();
   const all = instrumentsFromFinal(loadFinalData(o.finalDir, o.onSkip)).filter((s) => s.close.length >= 200);
@@ -205,13 +209,13 @@ async function trainMaml(o: RlTrainOptions): Promise<RlTrainResult> {
   const episodeLength = o.episodeLength ?? 32;
   const numEnvs = o.numEnvs ?? 4;
   const testFraction = o.testFraction ?? 0.3;
-  const maml = new Maml(4 * 0 + window * 10 + 3, 32, { seed: o.seed, innerLr: 0.05, innerSteps: 1, outerLr: 1e-3 });
+  const maml = new Maml(window * NUM_FEATURES + NUM_ACCOUNT_FEATURES, 32, { seed: o.seed, innerLr: 0.05, innerSteps: 1, outerLr: 1e-3 });
   const rng = new Rng(o.seed + 17);
   const envFor = (s: InstrumentSeries, seed: number): VecEnv => new VecEnv(s, numEnvs, { episodeLength, seed, end: Math.floor(s.close.length * (1 - testFraction)), window });
   const rewards: number[] = [];
   let envSteps = 0;
   for (let it = 1; it <= o.episodes; it++) {
-    const tasks = trainKeys.slice(0, 2).map(() => {
+    const tasks = Array.from({ length: META_BATCH }, () => {
       const key = trainKeys[rng.int(trainKeys.length)]!;
       const list = byTask.get(key)!;
       return envFor(list[rng.int(list.length)]!, rng.nextU32());
@@ -240,7 +244,7 @@ async function trainMaml(o: RlTrainOptions): Promise<RlTrainResult> {
   const model: AgentFile = {
     format: 'tradepilot.rl.agent', version: 1, kind: 'maml',
     config: { obsDim: maml.policy.obsDim, hidden: 32, dtype: maml.policy.dtype, seed: o.seed, window },
-    params: { policy: (await import('../ml/nn/index.ts')).saveParams(maml.policy) },
+    params: { policy: saveParams(maml.policy) },
     meta: { note: 'meta-trained initialisation; adapt to a task before trading', trainTasks: trainKeys, heldoutTasks: heldout },
   };
   const first = adaptation[0];

@@ -7,6 +7,7 @@ import { registerFeatures } from './features.ts';
 import { registerIndicators } from './indicators.ts';
 import { registerOptions } from './options.ts';
 import { registerRisk } from './risk.ts';
+import { registerRl } from './rl.ts';
 import { registerRun } from './run.ts';
 
 /** Every top-level command, in the order `--help` lists them. One file per command. */
@@ -18,6 +19,7 @@ export const commands: readonly CommandModule[] = [
   registerAudit,
   registerBacktest,
   registerRisk,
+  registerRl,
   registerOptions,
   registerConfig,
 ];
