@@ -7,7 +7,7 @@ import type { AgentFile } from './agents/baseAgent.ts';
 import { agentFromFile } from './agentFile.ts';
 import { loadRawData, loadRawFile } from './data/rawData.ts';
 import { featureMatrix } from './env/features.ts';
-import { TradingEnv } from './env/tradingEnv.ts';
+import { DEFAULT_WINDOW, TradingEnv } from './env/tradingEnv.ts';
 import { type DecisionRecord, type RlMetrics, buyAndHold, runEpisode } from './evaluate.ts';
 import { expertUsage, type ExpertUsage } from './moe/moeAgent.ts';
 import { labelRegimes } from './moe/regimes.ts';
@@ -26,7 +26,7 @@ export interface RlBacktestReport {
 export function backtestModel(file: AgentFile, source: string, opts: { rawDir: string; dataFile?: string }): { report: RlBacktestReport; decisions: DecisionRecord[] } {
   const agent = agentFromFile(file, source);
   const meta = (file.meta ?? {}) as { instrument?: string; split?: number };
-  const window = Number(file.config.window ?? 8);
+  const window = Number(file.config.window ?? DEFAULT_WINDOW);
   const s = opts.dataFile
     ? loadRawFile(opts.dataFile)
     : loadRawData(opts.rawDir).find((x) => x.instrument === meta.instrument) ?? (() => {

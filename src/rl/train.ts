@@ -17,7 +17,7 @@ import { loadRawData } from './data/rawData.ts';
 import type { InstrumentSeries } from './data/sampleDatasets.ts';
 import { NUM_ACTIONS } from './env/actions.ts';
 import { NUM_FEATURES, featureMatrix } from './env/features.ts';
-import { NUM_ACCOUNT_FEATURES, TradingEnv } from './env/tradingEnv.ts';
+import { DEFAULT_WINDOW, NUM_ACCOUNT_FEATURES, TradingEnv } from './env/tradingEnv.ts';
 import { VecEnv } from './env/vecEnv.ts';
 import { type Actor, type DecisionRecord, type RlMetrics, TARGETS, buyAndHold, randomActor, runEpisode } from './evaluate.ts';
 import { Maml } from './maml/maml.ts';
@@ -123,7 +123,7 @@ export async function trainRl(o: RlTrainOptions): Promise<RlTrainResult> {
   const s = pickInstrument(loadRawData(o.rawDir), o.instrument);
   const testFraction = o.testFraction ?? 0.3;
   const split = Math.floor(s.close.length * (1 - testFraction));
-  const window = o.window ?? 8;
+  const window = o.window ?? DEFAULT_WINDOW;
   const numEnvs = o.numEnvs ?? 8;
   const episodeLength = o.episodeLength ?? 64;
   const feats = featureMatrix(s);

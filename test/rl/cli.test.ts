@@ -23,7 +23,7 @@ describe('tradepilot rl', () => {
       const ev = await store.events({ type: 'rl.decision', correlationId: rep.run_id });
       expect(ev.length).toBe(rep.decisions_stored);
       const p = ev[0]!.payload as { observation: number[]; probs: number[]; action: number };
-      expect(p.observation.length).toBe(83);
+      expect(p.observation.length).toBe(43);
       expect(p.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     } finally {
       await store.close();

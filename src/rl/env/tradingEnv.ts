@@ -12,6 +12,9 @@ import { TradingAccount, type AccountOptions } from './account.ts';
 import { Action, TradeStatus } from './actions.ts';
 import { FEATURE_WARMUP, NUM_FEATURES, featureMatrix, type OhlcvColumns } from './features.ts';
 
+/** Bars in the default observation window: the LSTM carries longer memory, so a short window keeps the input small. */
+export const DEFAULT_WINDOW = 4;
+
 /** Account features appended to every observation: position side, unrealised P&L, capital. */
 export const NUM_ACCOUNT_FEATURES = 3;
 
@@ -20,7 +23,7 @@ export type RiskPenalty = 'drawdown' | 'volatility' | 'none';
 
 /** Settings of a `TradingEnv`. */
 export interface TradingEnvOptions extends AccountOptions {
-  /** Bars in the observation window (default 8). */
+  /** Bars in the observation window (default DEFAULT_WINDOW = 4). */
   window?: number;
   /** First bar an episode may start at (clamped to the feature warm-up); default 0. */
   start?: number;
@@ -104,7 +107,7 @@ export class TradingEnv {
     opts: TradingEnvOptions = {},
   ) {
     const n = bars.close.length;
-    this.window = opts.window ?? 8;
+    this.window = opts.window ?? DEFAULT_WINDOW;
     if (!(this.window >= 1)) throw new BadInputError(`window must be >= 1, got ${this.window}`);
     this.features = opts.features ?? featureMatrix(bars, opts.zWindow ?? 0);
     if (this.features.length !== n * NUM_FEATURES) throw new BadInputError(`features must be [${n}, ${NUM_FEATURES}], got ${this.features.length} values`);

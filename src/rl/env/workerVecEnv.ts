@@ -8,7 +8,7 @@ import { BadInputError, ErrorCode, TradepilotError } from '../../core/errors.ts'
 import { featureMatrix, type OhlcvColumns } from './features.ts';
 import type { BatchEnv, VecEnvOptions } from './vecEnv.ts';
 import type { VecWorkerInit } from './vecEnvWorker.ts';
-import { NUM_ACCOUNT_FEATURES } from './tradingEnv.ts';
+import { DEFAULT_WINDOW, NUM_ACCOUNT_FEATURES } from './tradingEnv.ts';
 import { NUM_FEATURES } from './features.ts';
 
 const WORKER_URL = new URL('./vecEnvWorker.ts', import.meta.url).href;
@@ -34,7 +34,7 @@ export class WorkerVecEnv implements BatchEnv {
     opts: VecEnvOptions = {},
   ) {
     if (!(threads >= 1 && threads <= numEnvs)) throw new BadInputError(`threads must be in 1..${numEnvs}, got ${threads}`);
-    this.obsDim = (opts.window ?? 8) * NUM_FEATURES + NUM_ACCOUNT_FEATURES;
+    this.obsDim = (opts.window ?? DEFAULT_WINDOW) * NUM_FEATURES + NUM_ACCOUNT_FEATURES;
     const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
     const obs = sab(numEnvs * this.obsDim * 4);
     const rewards = sab(numEnvs * 8);
