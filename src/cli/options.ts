@@ -8,14 +8,19 @@ export function positiveIntOption(name: string, v: string | undefined, def: numb
   return n;
 }
 
-/** Parse a flag that must be a finite number within [min, max]. */
-export function numberOption(name: string, v: string | undefined, def: number, min = -Infinity, max = Infinity): number {
-  if (v === undefined) return def;
+/** Parse an optional numeric flag within [min, max] (an integer when asked); undefined when absent. */
+export function optionalNumber(name: string, v: string | undefined, min = -Infinity, max = Infinity, integer = false): number | undefined {
+  if (v === undefined) return undefined;
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new BadInputError(`--${name} must be a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new BadInputError(`--${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(v)}`);
   }
   return n;
+}
+
+/** Parse a numeric flag within [min, max], with a default. */
+export function numberOption(name: string, v: string | undefined, def: number, min = -Infinity, max = Infinity): number {
+  return optionalNumber(name, v, min, max) ?? def;
 }
 
 /** Split a comma-separated flag into trimmed, non-empty items. */
@@ -23,4 +28,10 @@ export function listOption(v: string | undefined): string[] | undefined {
   if (v === undefined) return undefined;
   const items = v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   return items.length > 0 ? items : undefined;
+}
+
+/** A flag whose value must be one of a fixed set; names the flag and the choices. */
+export function oneOf<T extends string>(name: string, v: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) throw new BadInputError(`--${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  return v as T;
 }

@@ -9,7 +9,8 @@ import type { BarSeries } from '../core/bar.ts';
 import { BadInputError } from '../core/errors.ts';
 import { MS_PER_DAY, type Timeframe } from '../core/time.ts';
 import { getIndicator, resolveParams, INDICATORS } from '../indicators/registry.ts';
-import type { Columns, InputField, Params } from '../indicators/types.ts';
+import type { Columns, InputField, Params, SharedSeries } from '../indicators/types.ts';
+import { SeriesCache } from '../indicators/sharedSeries.ts';
 import { FEATURE_SOURCES } from './sources.ts';
 
 /** How a source value becomes a feature: as is, close's distance to it, its ratio to close, its log, or its rolling 20-bar z-score. */
@@ -82,14 +83,14 @@ interface Source {
   inputs: readonly InputField[];
   outputs: readonly string[];
   resolve(given: Record<string, number> | undefined): Params;
-  compute(cols: Columns, p: Params): Float64Array[];
+  compute(cols: Columns, p: Params, shared?: SharedSeries): Float64Array[];
 }
 
 function sourceOf(name: string): Source {
   const s = FEATURE_SOURCES.get(name);
   if (s) return s;
   const d = INDICATORS.get(name) ?? getIndicator(name);
-  return { inputs: d.inputs, outputs: d.outputs, resolve: (g) => resolveParams(d, g), compute: (c, p) => d.batch(c, p) };
+  return { inputs: d.inputs, outputs: d.outputs, resolve: (g) => resolveParams(d, g), compute: (c, p, sh) => d.batch(c, p, sh) };
 }
 
 function hasFields(s: BarSeries, inputs: readonly InputField[]): InputField | null {
@@ -120,22 +121,25 @@ export function asOfIndex(baseTf: Timeframe, baseTime: Float64Array, tf: Timefra
   return out;
 }
 
-function logReturns(c: Float64Array): Float64Array {
-  const r = new Float64Array(c.length);
-  r[0] = NaN;
-  for (let i = 1; i < c.length; i++) r[i] = Math.log(c[i]! / c[i - 1]!);
-  return r;
-}
-
-function applyTransform(x: Float64Array, t: Transform, close: Float64Array): Float64Array {
+/** Apply transform `t` to x into `y` (a matrix column or scratch; never x itself, which the result cache shares). */
+function transformInto(x: Float64Array, t: Transform, close: Float64Array, y: Float64Array): void {
   const n = x.length;
-  if (t === 'raw') return x;
-  if (t === 'zscore') return getIndicator('zscore').batch({ close: x }, { n: 20 })[0]!;
-  const y = new Float64Array(n);
-  if (t === 'dist') for (let i = 0; i < n; i++) y[i] = close[i]! / x[i]! - 1;
+  if (t === 'raw') y.set(x);
+  else if (t === 'zscore') y.set(getIndicator('zscore').batch({ close: x }, { n: 20 })[0]!);
+  else if (t === 'dist') for (let i = 0; i < n; i++) y[i] = close[i]! / x[i]! - 1;
   else if (t === 'over_close') for (let i = 0; i < n; i++) y[i] = x[i]! / close[i]!;
   else for (let i = 0; i < n; i++) y[i] = Math.log(x[i]!);
-  return y;
+}
+
+// Content hashes by set object and base timeframe: a FeatureSet is a constant once declared.
+const HASHES = new WeakMap<FeatureSet, Map<Timeframe, string>>();
+
+function cachedHash(set: FeatureSet, base: Timeframe): string {
+  let m = HASHES.get(set);
+  if (!m) HASHES.set(set, (m = new Map()));
+  let h = m.get(base);
+  if (h === undefined) m.set(base, (h = featureSetHash(set, base)));
+  return h;
 }
 
 /** Canonical description of a set (resolved parameters, column order) and its SHA-256: the content hash. */
@@ -174,49 +178,47 @@ export function compileFeatureSet(set: FeatureSet, frames: BarSeries | ReadonlyM
   }
   const cache = new Map<string, Float64Array[]>();
   const joins = new Map<Timeframe, Int32Array>();
-  const colsOf = new Map<Timeframe, Columns>();
-  const columns: string[] = [];
-  const values: Float64Array[] = [];
+  const shares = new Map<Timeframe, SeriesCache>();
   const skipped: FeatureMatrix['skipped'] = [];
+  // Pass 1: which features this input allows (the matrix is allocated once, at its final size).
+  const kept: FeatureSpec[] = [];
   for (const f of set.features) {
     const tf = f.timeframe ?? base;
     const s = map.get(tf);
-    if (!s) {
-      skipped.push({ name: f.name, reason: `no ${tf} bars` });
-      continue;
-    }
-    let x: Float64Array;
-    if (isCustom(f)) {
-      const missing = hasFields(s, f.inputs ?? []);
-      if (missing) {
-        skipped.push({ name: f.name, reason: `needs ${missing}` });
-        continue;
-      }
-      x = f.custom(s);
-    } else {
+    const missing = s ? hasFields(s, isCustom(f) ? (f.inputs ?? []) : sourceOf(f.indicator).inputs) : null;
+    if (!s) skipped.push({ name: f.name, reason: `no ${tf} bars` });
+    else if (missing) skipped.push({ name: f.name, reason: `needs ${missing}` });
+    else kept.push(f);
+  }
+  const columns = kept.map((f) => f.name);
+  const data = new Float64Array(columns.length * nRows);
+  // Pass 2: each feature is written straight into its column (through scratch only when joined from a coarser frame).
+  for (let j = 0; j < kept.length; j++) {
+    const f = kept[j]!;
+    const tf = f.timeframe ?? base;
+    const s = map.get(tf)!;
+    const col = data.subarray(j * nRows, (j + 1) * nRows);
+    const dst = tf === base ? col : new Float64Array(s.close.length);
+    if (isCustom(f)) dst.set(f.custom(s));
+    else {
       const src = sourceOf(f.indicator);
-      const missing = hasFields(s, src.inputs);
-      if (missing) {
-        skipped.push({ name: f.name, reason: `needs ${missing}` });
-        continue;
-      }
       const p = src.resolve(f.params);
       const on = f.on ?? 'close';
       const key = `${tf}|${f.indicator}|${on}|${JSON.stringify(p)}`;
       let res = cache.get(key);
       if (!res) {
-        let cols = colsOf.get(tf);
-        if (!cols) {
-          cols = { open: s.open, high: s.high, low: s.low, close: s.close, volume: s.volume, time: s.time };
-          colsOf.set(tf, cols);
+        // One SeriesCache per timeframe: intermediate series (log prices, log returns) are computed once and shared.
+        let shared = shares.get(tf);
+        if (!shared) {
+          shared = new SeriesCache({ open: s.open, high: s.high, low: s.low, close: s.close, volume: s.volume, time: s.time });
+          shares.set(tf, shared);
         }
-        if (on === 'log_return') cols = { close: logReturns(s.close), time: s.time };
-        res = src.compute(cols, p);
+        res = on === 'log_return' ? src.compute({ close: shared.logReturns(), time: s.time }, p) : src.compute(shared.cols, p, shared);
         cache.set(key, res);
       }
-      const j = f.output === undefined ? 0 : src.outputs.indexOf(f.output);
-      if (j < 0) throw new BadInputError(`feature ${f.name}: ${f.indicator} has no output "${f.output}" (outputs: ${src.outputs.join(', ')})`);
-      x = applyTransform(res[j]!, f.transform ?? 'raw', s.close);
+      const k = f.output === undefined ? 0 : src.outputs.indexOf(f.output);
+      if (k < 0) throw new BadInputError(`feature ${f.name}: ${f.indicator} has no output "${f.output}" (outputs: ${src.outputs.join(', ')})`);
+      transformInto(res[k]!, f.transform ?? 'raw', s.close, dst);
     }
     if (tf !== base) {
       let idx = joins.get(tf);
@@ -224,14 +226,8 @@ export function compileFeatureSet(set: FeatureSet, frames: BarSeries | ReadonlyM
         idx = asOfIndex(base, bs.time, tf, s.time);
         joins.set(tf, idx);
       }
-      const y = new Float64Array(nRows);
-      for (let i = 0; i < nRows; i++) y[i] = idx[i]! >= 0 ? x[idx[i]!]! : NaN;
-      x = y;
+      for (let i = 0; i < nRows; i++) col[i] = idx[i]! >= 0 ? dst[idx[i]!]! : NaN;
     }
-    columns.push(f.name);
-    values.push(x);
   }
-  const data = new Float64Array(columns.length * nRows);
-  for (let j = 0; j < values.length; j++) data.set(values[j]!, j * nRows);
-  return { set: set.name, hash: featureSetHash(set, base), timeframe: base, columns, nRows, data, time: bs.time, skipped };
+  return { set: set.name, hash: cachedHash(set, base), timeframe: base, columns, nRows, data, time: bs.time, skipped };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sliceSeries, type BarSeries } from '../core/bar.ts';
 import { MS_PER_HOUR } from '../core/time.ts';
-import { readBarsCsv } from './readBarsCsv.ts';
+import { loadCsvSeries } from '../data/loadCsv.ts';
 import { compileFeatureSet, featureColumn, featureColsMeta, asOfIndex, type FeatureSet } from './featureSet.ts';
 import { defaultFeatureSet } from './defaultSet.ts';
 import { fitScaler, applyScaler } from './scaler.ts';
@@ -9,8 +9,8 @@ import { binaryLabels, forwardReturns, threeClassLabels, tripleBarrierLabels } f
 import { auditLookahead } from './lookaheadAudit.ts';
 import { momentumScore, rsiComponent, rvolComponent } from './momentumScore.ts';
 
-const ttrc = readBarsCsv('data/sample/ttrc.csv', '1d', 'TTRC')[0]!;
-const dow = readBarsCsv('data/sample/dowjones30.csv', '1d');
+const ttrc = loadCsvSeries('data/sample/ttrc.csv', { timeframe: '1d', symbol: 'TTRC' })[0]!;
+const dow = loadCsvSeries('data/sample/dowjones30.csv', { timeframe: '1d' });
 
 describe('feature sets', () => {
   it('the default set has 80-100 features and compiles on OHLCV with none skipped', () => {

@@ -16,26 +16,46 @@ const noParams = (name: string) => (given: Record<string, number> | undefined): 
   return {};
 };
 
+/**
+ * UTC month (1-12), day of week (0 = Sunday) and day of month of epoch-ms `t`
+ * into out[k]: integer civil-from-days arithmetic (H. Hinnant), no Date per bar.
+ */
+export function utcCalendarInto(t: Float64Array, month: Float64Array, dow: Float64Array, dom: Float64Array): void {
+  for (let i = 0; i < t.length; i++) {
+    const ms = t[i]!;
+    if (!Number.isFinite(ms)) {
+      month[i] = dow[i] = dom[i] = NaN;
+      continue;
+    }
+    const z = Math.floor(ms / 86_400_000);
+    // 1970-01-01 was a Thursday (4).
+    dow[i] = z - 7 * Math.floor((z + 4) / 7) + 4;
+    const zz = z + 719_468;
+    const era = Math.floor(zz / 146_097);
+    const doe = zz - era * 146_097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    dom[i] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    month[i] = mp < 10 ? mp + 3 : mp - 9;
+  }
+}
+
 /** UTC month (1-12), day of week (0 = Sunday) and day of month of each bar. */
 const calendar: FeatureSource = {
   inputs: ['close'],
   outputs: ['month', 'dow', 'dom'],
   resolve: noParams('calendar'),
   compute(cols) {
-    const t = cols.time;
     const n = cols.close.length;
     const month = new Float64Array(n);
     const dow = new Float64Array(n);
     const dom = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      if (!t) {
-        month[i] = dow[i] = dom[i] = NaN;
-        continue;
-      }
-      const d = new Date(t[i]!);
-      month[i] = d.getUTCMonth() + 1;
-      dow[i] = d.getUTCDay();
-      dom[i] = d.getUTCDate();
+    if (cols.time) utcCalendarInto(cols.time, month, dow, dom);
+    else {
+      month.fill(NaN);
+      dow.fill(NaN);
+      dom.fill(NaN);
     }
     return [month, dow, dom];
   },

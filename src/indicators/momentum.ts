@@ -138,8 +138,10 @@ export class KstKernel implements Kernel {
     this.sig = new RollingMean(nSig);
   }
   step(_o: number, _h: number, _l: number, c: number, _v: number, _t: number, out: Float64Array): void {
+    // TTR's ROC(type = "continuous"): a difference of log prices.
+    const lc = Math.log(c);
     let s = 0;
-    for (let i = 0; i < this.lags.length; i++) s += this.mas[i]!.push(Math.log(c / this.lags[i]!.push(c))) * this.wts[i]!;
+    for (let i = 0; i < this.lags.length; i++) s += this.mas[i]!.push(lc - this.lags[i]!.push(lc)) * this.wts[i]!;
     const k = 100 * s;
     out[0] = k;
     out[1] = this.sig.push(k);

@@ -29,7 +29,7 @@ import { AdKernel, ClvKernel, CmfKernel, MfiKernel, ObvKernel, RvolKernel, Volum
 import { HurstKernel, KurtosisKernel, LogReturnKernel, RollingMaxKernel, RollingMinKernel, SkewKernel, ZscoreKernel } from './statistics.ts';
 import { HeikinAshiKernel, PivotKernel } from './candles.ts';
 import { FAST_BATCH } from './fast.ts';
-import type { Columns, IndicatorDef, InputField, ParamSpec, Params } from './types.ts';
+import type { Columns, IndicatorDef, InputField, ParamSpec, Params, SharedSeries } from './types.ts';
 
 type P = [name: string, def: number, min: number, doc: string, integer?: boolean];
 
@@ -54,7 +54,7 @@ function define(s: Spec): IndicatorDef {
     inputs: s.inputs,
     outputs: s.outputs,
     warmup: s.warmup,
-    batch: fast ? (cols: Columns, p: Params) => fast(cols, p) : (cols: Columns, p: Params) => runKernel(s.kernel(p), cols, nOut, cols.time),
+    batch: fast ? (cols: Columns, p: Params, shared?: SharedSeries) => fast(cols, p, shared) : (cols: Columns, p: Params) => runKernel(s.kernel(p), cols, nOut, cols.time),
     stream: (p: Params) => new KernelStream(s.kernel(p), nOut, s.warmup(p)),
   };
 }

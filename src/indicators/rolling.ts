@@ -6,50 +6,74 @@
  * inputs (the warm-up of an upstream block), as TTR does, and returns NaN until
  * it has seen enough real values.
  */
-import { checkPeriod } from './sma.ts';
+import { checkPeriod } from './period.ts';
 
-/** Rolling sum of the last n values with Neumaier compensation (exact at any price level). */
-export class RollingSum {
+/**
+ * Compensated rolling sum of the last n values: the window sum is held as
+ * hi + lo, and each bar adds d = x - old (split exactly into d + dErr) with
+ * Knuth's branch-free TwoSum, so hi + lo stays within an ulp of the exact sum
+ * at any price level (no cancellation at 65,000) and exact ties between two
+ * averages stay ties. The loop-carried chain is one addition per bar.
+ * `rollingBatch.ts` runs the same arithmetic over arrays, so batch == stream bit for bit.
+ */
+export class CompensatedSum {
   private readonly buf: Float64Array;
   private count = 0;
   private pos = 0;
-  private sum = 0;
-  private comp = 0;
+  /** High part of the window sum. */
+  hi = 0;
+  /** Accumulated rounding errors (low part). */
+  lo = 0;
   constructor(readonly n: number) {
     checkPeriod(n);
     this.buf = new Float64Array(n);
   }
-  /** Add x, return the sum of the last n values (NaN until n real values have been seen). */
-  push(x: number): number {
-    if (this.count === 0 && x !== x) return NaN;
+  /** Add x (dropping the oldest value once full); true once the window holds n real values (leading NaN skipped). */
+  advance(x: number): boolean {
     const n = this.n;
-    this.add(x);
+    if (this.count === 0 && x !== x) return false;
+    const full = this.count >= n;
+    const old = full ? this.buf[this.pos]! : 0;
     this.buf[this.pos] = x;
     if (++this.pos === n) this.pos = 0;
-    this.count++;
-    if (this.count < n) return NaN;
-    const v = this.sum + this.comp;
-    this.add(-this.buf[this.pos]!);
-    return v;
-  }
-  private add(x: number): void {
-    const s = this.sum;
-    const t = s + x;
-    this.comp += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    this.sum = t;
+    // d = x - old exactly as d + dl; then hi + d exactly as t + e.
+    const d = x - old;
+    const z = d - x;
+    const dl = x - (d - z) + (-old - z);
+    const h = this.hi;
+    const t = h + d;
+    const bb = t - h;
+    this.lo += h - (t - bb) + (d - bb) + dl;
+    this.hi = t;
+    if (full) return true;
+    return ++this.count === n;
   }
 }
 
-/** Rolling mean of the last n values (TTR `runMean` / `SMA`). */
+/** Rolling sum of the last n values (TTR `runSum`), compensated (see CompensatedSum). */
+export class RollingSum {
+  private readonly s: CompensatedSum;
+  constructor(readonly n: number) {
+    this.s = new CompensatedSum(n);
+  }
+  /** Add x, return the sum of the last n values (NaN until n real values have been seen). */
+  push(x: number): number {
+    const s = this.s;
+    return s.advance(x) ? s.hi + s.lo : NaN;
+  }
+}
+
+/** Rolling mean of the last n values (TTR `runMean` / `SMA`): (hi + lo) / n of a CompensatedSum. */
 export class RollingMean {
-  private readonly s: RollingSum;
+  private readonly s: CompensatedSum;
   private readonly inv: number;
   constructor(n: number) {
-    this.s = new RollingSum(n);
+    this.s = new CompensatedSum(n);
     this.inv = 1 / n;
   }
   push(x: number): number {
-    return this.s.push(x) * this.inv;
+    const s = this.s;
+    return s.advance(x) ? (s.hi + s.lo) * this.inv : NaN;
   }
 }
 
@@ -75,7 +99,9 @@ export class RollingVar {
     checkPeriod(n);
     if (sample && n < 2) throw new RangeError('sample variance needs a window of at least 2');
     this.buf = new Float64Array(n);
+    this.inv = 1 / n;
   }
+  private readonly inv: number;
   /** Add x, return the variance of the last n values (sample or population). */
   push(x: number): number {
     if (this.count === 0 && x !== x) return NaN;
@@ -91,11 +117,11 @@ export class RollingVar {
       if (++this.since === RESYNC) {
         this.buf[slot] = x;
         this.since = 0;
-        this.resync();
+        this.resync(slot + 1 === n ? 0 : slot + 1);
       } else {
         const d = x - old;
         const m0 = this.mean;
-        this.mean = m0 + d / n;
+        this.mean = m0 + d * this.inv;
         this.m2 += d * (x - this.mean + old - m0);
       }
     }
@@ -105,17 +131,17 @@ export class RollingVar {
     const m2 = this.m2 > 0 ? this.m2 : 0;
     return m2 / (this.sample ? n - 1 : n);
   }
-  private resync(): void {
+  /** Exact mean and m2 of the window, oldest value first (the order the batch loop uses). */
+  private resync(oldest: number): void {
     const b = this.buf;
     const n = this.n;
     let s = 0;
-    for (let i = 0; i < n; i++) s += b[i]!;
+    for (let i = oldest; i < n; i++) s += b[i]!;
+    for (let i = 0; i < oldest; i++) s += b[i]!;
     const m = s / n;
     let q = 0;
-    for (let i = 0; i < n; i++) {
-      const d = b[i]! - m;
-      q += d * d;
-    }
+    for (let i = oldest; i < n; i++) q += (b[i]! - m) * (b[i]! - m);
+    for (let i = 0; i < oldest; i++) q += (b[i]! - m) * (b[i]! - m);
     this.mean = m;
     this.m2 = q;
   }

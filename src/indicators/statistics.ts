@@ -73,22 +73,24 @@ export class RollingMoments {
   private resync(): void {
     const w = this.win;
     const n = this.n;
+    // Oldest first, the order rollingMomentsInto sums in.
     let s = 0;
-    for (let k = 0; k < n; k++) s += w.buf[k]!;
+    for (let k = 0; k < n; k++) s += w.at(k);
     this.ref = s / n;
     this.s1 = this.s2 = this.s3 = this.s4 = 0;
-    for (let k = 0; k < n; k++) this.add(w.buf[k]!);
+    for (let k = 0; k < n; k++) this.add(w.at(k));
   }
 }
 
-/** Rolling skewness g1 = m3 / m2^1.5 (population moments) of the last n values. */
+/** Rolling skewness g1 = m3 / m2^1.5 (population moments) of the last n values, m2^1.5 as m2*sqrt(m2). */
 export class SkewKernel implements Kernel {
   private readonly m: RollingMoments;
   constructor(n: number) {
     this.m = new RollingMoments(n);
   }
   step(_o: number, _h: number, _l: number, c: number, _v: number, _t: number, out: Float64Array): void {
-    out[0] = this.m.push(c) ? this.m.m3 / Math.pow(this.m.m2, 1.5) : NaN;
+    // m2 * sqrt(m2) rather than pow(m2, 1.5): same value to an ulp, several times cheaper.
+    out[0] = this.m.push(c) ? this.m.m3 / (this.m.m2 * Math.sqrt(this.m.m2)) : NaN;
   }
 }
 
@@ -194,13 +196,14 @@ export class RollingMinKernel implements Kernel {
   }
 }
 
-/** Log return over n bars: log(close / close[t-n]). */
+/** Log return over n bars: log(close) - log(close[t-n]) (TTR ROC continuous). */
 export class LogReturnKernel implements Kernel {
   private readonly lag: Lag;
   constructor(n: number) {
     this.lag = new Lag(n);
   }
   step(_o: number, _h: number, _l: number, c: number, _v: number, _t: number, out: Float64Array): void {
-    out[0] = Math.log(c / this.lag.push(c));
+    const lc = Math.log(c);
+    out[0] = lc - this.lag.push(lc);
   }
 }

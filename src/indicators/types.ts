@@ -50,8 +50,20 @@ export interface IndicatorDef {
   outputs: readonly string[];
   /** Index of the first bar at which every output has a value (bars of warm-up). */
   warmup(p: Params): number;
-  /** Batch form: columns in, one Float64Array per output (NaN during warm-up). */
-  batch(cols: Columns, p: Params): Float64Array[];
+  /**
+   * Batch form: columns in, one Float64Array per output (NaN during warm-up).
+   * `shared` (optional) supplies intermediate series of these same columns
+   * computed once for several indicators (e.g. one-bar log returns).
+   */
+  batch(cols: Columns, p: Params, shared?: SharedSeries): Float64Array[];
   /** Streaming form giving the same numbers as `batch`. */
   stream(p: Params): IndicatorStream;
+}
+
+/** Intermediate series of one set of columns, computed on first use and reused by every indicator of a batch run. */
+export interface SharedSeries {
+  /** Natural log of close. */
+  logPrices(): Float64Array;
+  /** One-bar log returns of close, log(c[t]) - log(c[t-1]) (NaN on the first bar). */
+  logReturns(): Float64Array;
 }

@@ -156,7 +156,8 @@ export class RealizedVolKernel implements Kernel {
     const N = this.N;
     switch (this.calc) {
       case 'close':
-        out[0] = Math.sqrt(N) * Math.sqrt(this.v1!.push(Math.log(c / pc)));
+        // TTR: ROC(close, 1, "continuous") = log(c) - log(c[t-1]).
+        out[0] = Math.sqrt(N) * Math.sqrt(this.v1!.push(Math.log(c) - Math.log(pc)));
         return;
       case 'parkinson': {
         const x = Math.log(h / l);

@@ -96,5 +96,99 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('orders_created').on('orders').column('created_at').execute();
       },
     },
+    '0005_api_keys': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          // sha256 of the key: the key itself is shown once and never stored.
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('prefix', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text')
+          .execute();
+      },
+    },
+    '0006_alerts': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('alerts')
+          .addColumn('alert_id', 'text', (c) => c.primaryKey())
+          .addColumn('timestamp', 'text', (c) => c.notNull())
+          .addColumn('model_id', 'text', (c) => c.notNull())
+          .addColumn('instrument', 'text', (c) => c.notNull())
+          .addColumn('ticker', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('confidence', 'double precision', (c) => c.notNull())
+          .addColumn('quantity', 'double precision', (c) => c.notNull())
+          .addColumn('entry_price', 'double precision', (c) => c.notNull())
+          .addColumn('stop_loss', 'double precision')
+          .addColumn('take_profit', 'double precision')
+          .addColumn('urgency', 'text', (c) => c.notNull())
+          .addColumn('valid_until', 'text', (c) => c.notNull())
+          .addColumn('record', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('alerts_ticker_ts').on('alerts').columns(['ticker', 'timestamp']).execute();
+        await db.schema.createIndex('alerts_model_ts').on('alerts').columns(['model_id', 'timestamp']).execute();
+      },
+    },
+    '0007_packs': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('models')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('pack_namespace', 'text', (c) => c.notNull())
+          .addColumn('pack_version', 'text', (c) => c.notNull())
+          .addColumn('spec', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        // Model names are unique per user.
+        await db.schema.createIndex('models_user_name').on('models').columns(['user_id', 'name']).unique().execute();
+        await db.schema
+          .createTable('sweeps')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('model_id', 'text', (c) => c.notNull())
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('spec', 'text', (c) => c.notNull())
+          .addColumn('config', 'text', (c) => c.notNull())
+          .addColumn('total', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('tags', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('sweep_results')
+          .addColumn('sweep_id', 'text', (c) => c.notNull())
+          .addColumn('fold', 'integer', (c) => c.notNull())
+          .addColumn('idx', 'integer', (c) => c.notNull())
+          .addColumn('params', 'text', (c) => c.notNull())
+          .addColumn('metrics', 'text', (c) => c.notNull())
+          .addColumn('blocks', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('sweep_results_pk', ['sweep_id', 'fold', 'idx'])
+          .execute();
+        await db.schema
+          .createTable('trainings')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('sweep_id', 'text', (c) => c.notNull())
+          .addColumn('model_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('dir', 'text', (c) => c.notNull())
+          .addColumn('result', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

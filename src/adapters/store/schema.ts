@@ -11,6 +11,12 @@ export interface Database {
   confirmations: ConfirmationsTable;
   messages: MessagesTable;
   orders: OrdersTable;
+  alerts: AlertsTable;
+  api_keys: ApiKeysTable;
+  models: ModelsTable;
+  sweeps: SweepsTable;
+  sweep_results: SweepResultsTable;
+  trainings: TrainingsTable;
 }
 
 /** The append-only audit trail: raw fetches, features, model versions, predictions, messages, confirmations, orders. */
@@ -101,6 +107,104 @@ export interface OrdersTable {
   reasons: string;
   /** JSON of the broker's receipt. */
   receipt: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** API keys of the REST API: only the sha256 of a key is stored. */
+export interface ApiKeysTable {
+  /** Public id (`key_...`), safe to log and to put in the audit trail. */
+  id: string;
+  name: string;
+  /** user | premium | admin */
+  role: string;
+  /** sha256 hex of the full key. */
+  key_hash: string;
+  /** The key's first characters, to tell keys apart in listings. */
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Every alert built (stock, option or future), with the full record as JSON. */
+export interface AlertsTable {
+  alert_id: string;
+  /** ISO-8601 UTC of the bar that raised it. */
+  timestamp: string;
+  model_id: string;
+  /** stock | option | future */
+  instrument: string;
+  /** The ticker, or the option's underlying, or the future's contract. */
+  ticker: string;
+  action: string;
+  confidence: number;
+  quantity: number;
+  entry_price: number;
+  stop_loss: number | null;
+  take_profit: number | null;
+  urgency: string;
+  valid_until: string;
+  /** The alert record as JSON (the Pack System spec fields). */
+  record: string;
+  created_at: string;
+}
+/** A model made from a pack (strategy/models): `spec` is the ModelSpec JSON. */
+export interface ModelsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  pack_namespace: string;
+  pack_version: string;
+  spec: string;
+  /** draft | published. Discarded models are deleted (the audit event stays). */
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A parameter sweep of a model (research/sweep). */
+export interface SweepsTable {
+  id: string;
+  user_id: string;
+  model_id: string;
+  mode: string;
+  /** The ModelSpec snapshot swept. */
+  spec: string;
+  /** Mode, grid, walk-forward settings (JSON). */
+  config: string;
+  /** Number of combinations. */
+  total: number;
+  /** pending | running | cancelling | cancelled | done | failed */
+  status: string;
+  tags: string;
+  /** Leaderboard summary once done (JSON). */
+  summary: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One finished combination of a sweep: the checkpoint a resume skips. */
+export interface SweepResultsTable {
+  sweep_id: string;
+  /** Walk-forward fold (-1 for a plain sweep). */
+  fold: number;
+  idx: number;
+  params: string;
+  metrics: string;
+  /** Per-block return sums for PBO (JSON). */
+  blocks: string;
+  created_at: string;
+}
+
+/** A training job over selected sweep rows (research/train). */
+export interface TrainingsTable {
+  id: string;
+  sweep_id: string;
+  model_id: string;
+  /** running | done | failed | published | discarded */
+  status: string;
+  dir: string;
+  result: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadTtrc } from '../../../test/backtest/sampleData.ts';
-import { atrWilder, rsiWilder, donchianPrior } from './localIndicators.ts';
 import { rsiReversionSignals } from './rsiReversion.ts';
 import { donchianSignals } from './donchianBreakout.ts';
 import { buyAndHoldSignals } from './buyAndHold.ts';
 import { crossover } from './crossover.ts';
 
-// TTR reference columns (test/fixtures/ttr_ttrc.csv) for the private kernels.
+// TTR reference columns (test/fixtures/ttr_ttrc.csv): the strategies must signal exactly where TTR's indicators cross.
 const ref = (() => {
   const lines = readFileSync(new URL('../../../test/fixtures/ttr_ttrc.csv', import.meta.url), 'utf8').trim().split('\n');
   const head = lines[0]!.split(',').map((h) => h.replace(/"/g, ''));
@@ -15,27 +14,32 @@ const ref = (() => {
     const c = l.split(',')[head.indexOf(name)]!;
     return c === '' || c === 'NA' ? NaN : +c;
   });
-  return { rsi: col('rsi_14'), atr: col('atr_14'), dcHigh: col('dc_high'), dcLow: col('dc_low') };
+  return { rsi: col('rsi_14'), dcHigh: col('dc_high') };
 })();
 const ttrc = loadTtrc();
 
-const close = (a: ArrayLike<number>, b: number[]): void => {
-  let checked = 0;
-  for (let i = 0; i < b.length; i++) {
-    if (Number.isNaN(b[i]!)) continue;
-    expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b[i]!)));
-    checked++;
-  }
-  expect(checked).toBeGreaterThan(5000);
-};
-
-describe('private indicator kernels match TTR', () => {
-  it('RSI(14) Wilder', () => close(rsiWilder(ttrc.close, 14), ref.rsi));
-  it('ATR(14) Wilder', () => close(atrWilder(ttrc.high, ttrc.low, ttrc.close, 14), ref.atr));
-  it('Donchian(20) of the prior bars equals TTR DonchianChannel one bar earlier', () => {
-    const { upper, lower } = donchianPrior(ttrc.high, ttrc.low, 20);
-    close(upper.subarray(1), ref.dcHigh.slice(0, -1));
-    close(lower.subarray(1), ref.dcLow.slice(0, -1));
+describe('strategies run on the indicator module (TTR-exact)', () => {
+  it('rsi reversion enters and exits exactly where TTR RSI(14) crosses 30 and 70', () => {
+    const { entries, exits } = rsiReversionSignals(ttrc.close);
+    let n = 0;
+    for (let t = 1; t < ref.rsi.length; t++) {
+      const [a, b] = [ref.rsi[t - 1]!, ref.rsi[t]!];
+      // Skip crossings within 1e-9 of the threshold, where TTR's rounding could decide either way.
+      if (Math.min(Math.abs(a - 30), Math.abs(b - 30), Math.abs(a - 70), Math.abs(b - 70)) < 1e-9) continue;
+      expect(entries[t], `bar ${t}`).toBe(b < 30 && a >= 30 ? 1 : 0);
+      expect(exits[t], `bar ${t}`).toBe(b > 70 && a <= 70 ? 1 : 0);
+      n += entries[t]! + exits[t]!;
+    }
+    expect(n).toBeGreaterThan(20);
+  });
+  it('donchian breakout enters where the close beats TTR DonchianChannel(20) high of the bar before', () => {
+    const { entries } = donchianSignals(ttrc.high, ttrc.low, ttrc.close);
+    let n = 0;
+    for (let t = 1; t < ref.dcHigh.length; t++) {
+      expect(entries[t], `bar ${t}`).toBe(ttrc.close[t]! > ref.dcHigh[t - 1]! ? 1 : 0);
+      n += entries[t]!;
+    }
+    expect(n).toBeGreaterThan(10);
   });
 });
 

@@ -6,13 +6,14 @@ import type { PortfolioData } from '../../backtest/portfolioRules.ts';
 import { parseSignalsCsv, type SignalTable } from '../../backtest/signalsFile.ts';
 import { renderHtmlReport } from '../../backtest/report.ts';
 import { backtestPortfolio, backtestSingle, STRATEGIES, type StrategyName, type StrategySpec } from '../../backtest/runner.ts';
-import { atrWilder } from '../../backtest/strategies/localIndicators.ts';
 import type { Direction, FillAt, Sizing } from '../../backtest/types.ts';
 import type { BarSeries } from '../../core/bar.ts';
 import { BadInputError, ErrorCode, TradepilotError } from '../../core/errors.ts';
+import { getIndicator } from '../../indicators/registry.ts';
 import { loadCsvSeries } from '../../data/loadCsv.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { pct, table } from '../output.ts';
+import { oneOf, optionalNumber as num } from '../options.ts';
 
 interface BacktestFlags extends CommonOptions {
   csv?: string;
@@ -51,20 +52,6 @@ interface BacktestFlags extends CommonOptions {
   threads: string;
   top: string;
   rankBy: string;
-}
-
-function num(flag: string, raw: string | undefined, min = -Infinity, max = Infinity, integer = false): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw new BadInputError(`--${flag}: expected ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got "${raw}"`);
-  }
-  return v;
-}
-
-function oneOf<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(raw)) throw new BadInputError(`--${flag}: expected one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
 }
 
 function readText(path: string, what: string): string {
@@ -112,7 +99,7 @@ function sizingOf(raw: string, high: Float64Array, low: Float64Array, close: Flo
   if (kind === 'atr') {
     if (!hasRange) throw new BadInputError('--size atr needs high and low prices; the CSV is close-only');
     const period = num('size', b ?? '14', 1, 1000, true)!;
-    return { kind: 'vol-target', riskPerAtr: num('size', a, 0, 1)!, atr: atrWilder(high, low, close, period) };
+    return { kind: 'vol-target', riskPerAtr: num('size', a, 0, 1)!, atr: getIndicator('atr').batch({ high, low, close }, { n: period })[1]! };
   }
   throw new BadInputError(`--size: expected equity, percent:F, fixed:QTY or atr:RISK[:PERIOD], got "${raw}"`);
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { openStore } from '../../adapters/store/openStore.ts';
 import type { BarSeries } from '../../core/bar.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { isTimeframe, parseTimestamp, Timeframes, toIso, type Timeframe } from '../../core/time.ts';
@@ -14,6 +15,7 @@ import { tail } from '../../data/range.ts';
 import { resample, type SessionMode } from '../../data/resample.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
+import { positiveIntOption as intOpt } from '../options.ts';
 
 interface ValidateOpts extends CommonOptions {
   repair?: boolean;
@@ -41,13 +43,6 @@ interface ResampleOpts extends CommonOptions {
   out?: string;
   includePartial?: boolean;
   session?: string;
-}
-
-function intOpt(name: string, v: string | undefined, def: number): number {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new BadInputError(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 function timeOpt(name: string, v: string | undefined): number | undefined {
@@ -222,6 +217,13 @@ export const registerData: CommandModule = (program, ctx) => {
             ? { dir, hit: stats.hit, fetchedBars: stats.fetchedBars, fetchedRanges: stats.fetchedRanges.map(([a, b]) => [toIso(a), toIso(b)]) }
             : null;
           const sum = summary(s);
+          // The raw fetch goes into the audit trail: what was asked, from where, and what came back.
+          const store = await openStore(cfg);
+          try {
+            await store.append({ type: 'data.fetch', subject: s.symbol, payload: { ...sum, provider: name, start: opts.start ?? null, end: opts.end ?? null, cache: cacheJson } });
+          } finally {
+            await store.close();
+          }
           return {
             json: { provider: name, ...sum, cache: cacheJson },
             human: `${s.symbol} ${s.timeframe} from ${name}: ${s.time.length} bars${s.time.length > 0 ? `, ${sum.first} .. ${sum.last}` : ''}${

@@ -1,29 +1,14 @@
-/** Shared input handling of the indicators, features and audit commands: read a CSV, infer its timeframe, build coarser frames. */
+/** Shared input handling of the indicators, features and audit commands: read a CSV through the data layer, build coarser frames. */
 import type { BarSeries } from '../../core/bar.ts';
 import { BadInputError } from '../../core/errors.ts';
-import { isTimeframe, TIMEFRAME_MINUTES, Timeframes, MS_PER_MINUTE, type Timeframe } from '../../core/time.ts';
+import { isTimeframe, TIMEFRAME_MINUTES, Timeframes, type Timeframe } from '../../core/time.ts';
 import { resample, type SessionMode } from '../../data/resample.ts';
 import type { FrameBuilder } from '../../features/lookaheadAudit.ts';
-import { readBarsCsv } from '../../features/readBarsCsv.ts';
+import { loadCsvSeries } from '../../data/loadCsv.ts';
 
-/** The timeframe whose bar length is closest to the median spacing of the timestamps (daily when unclear). */
-export function inferTimeframe(time: Float64Array): Timeframe {
-  if (time.length < 2) return '1d';
-  const d: number[] = [];
-  for (let i = 1; i < Math.min(time.length, 2001); i++) d.push(time[i]! - time[i - 1]!);
-  d.sort((a, b) => a - b);
-  const med = d[d.length >> 1]! / MS_PER_MINUTE;
-  if (med >= 720) return '1d';
-  let best: Timeframe = '1m';
-  for (const tf of Timeframes) if (Math.abs(Math.log(TIMEFRAME_MINUTES[tf] / med)) < Math.abs(Math.log(TIMEFRAME_MINUTES[best] / med))) best = tf;
-  return best;
-}
-
-/** Read the file's series with their timeframe inferred from the timestamps. */
+/** Read the file's series through the data layer (parsed, validated; timeframe inferred from the timestamps). */
 export function readSeries(path: string): BarSeries[] {
-  const first = readBarsCsv(path, '1d');
-  const tf = inferTimeframe(first[0]!.time);
-  return tf === '1d' ? first : first.map((s) => ({ ...s, timeframe: tf }));
+  return loadCsvSeries(path, { symbol: 'CSV' });
 }
 
 /** Parse `--timeframes 1m,5m,1h`; every entry must be a known timeframe. */

@@ -11,18 +11,7 @@ import { backtestVar, rollingVar, varHits } from '../../risk/var/backtest.ts';
 import { portfolioReturns, valueAtRisk, VarMethod } from '../../risk/var/var.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
-
-function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(v)) throw new BadInputError(`--${flag}: "${v}" is not one of ${allowed.join(', ')}`);
-  return v as T;
-}
-
-function num(flag: string, v: string | undefined, lo = -Infinity, hi = Infinity): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < lo || x > hi) throw new BadInputError(`--${flag}: "${v}" must be a number in [${lo}, ${hi}]`);
-  return x;
-}
+import { oneOf, optionalNumber as num } from '../options.ts';
 
 function need(flag: string, v: string | undefined): string {
   if (!v) throw new BadInputError(`--${flag} is required`);

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Broker } from '../../core/broker.ts';
-import { ErrorCode, TradepilotError } from '../../core/errors.ts';
+import { ErrorCode, isTradepilotError, TradepilotError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import type { Order, OrderType, Side } from '../../core/order.ts';
 import type { Clock } from '../../core/time.ts';
@@ -87,7 +87,9 @@ export class OrderGate {
     return (await this.deps.store.getValue<StoredState>(STATE_KEY)) ?? { state: TradingState.ACTIVE, reason: 'default', at: new Date(0).toISOString() };
   }
 
+  /** Move to a state (an operator's resume, a breaker's halt); a return to ACTIVE clears the failure count. */
   async setState(state: TradingState, reason: string): Promise<void> {
+    if (state === TradingState.ACTIVE) this.consecutiveFailures = 0;
     const doc: StoredState = { state, reason, at: new Date(this.deps.clock.now()).toISOString() };
     await this.deps.store.transaction(async (trx) => {
       await this.deps.store.setValue(STATE_KEY, doc, trx);
@@ -95,20 +97,35 @@ export class OrderGate {
     });
   }
 
-  /** Kill switch: HALT and cancel every open order on the broker in use. */
+  /** Kill switch: HALT and cancel every open order on the broker that holds it. */
   async kill(actor: string): Promise<{ canceled: number }> {
     await this.setState(TradingState.HALTED, `kill switch by ${actor}`);
-    const open = await this.deps.store.db.selectFrom('orders').select(['id', 'broker', 'broker_order_id']).where('status', 'in', ['new', 'accepted', 'partially_filled']).execute();
+    const open = await this.deps.store.db
+      .selectFrom('orders')
+      .select(['id', 'broker', 'broker_order_id', 'client_order_id', 'status'])
+      .where('status', 'in', ['new', 'accepted', 'partially_filled'])
+      .execute();
     let canceled = 0;
     for (const o of open) {
-      const broker = o.broker === this.deps.live?.name ? this.deps.live : this.deps.paper;
+      const broker = o.broker === this.deps.live?.name ? this.deps.live : o.broker === this.deps.paper.name ? this.deps.paper : undefined;
+      if (!broker) continue;
+      // A row still `new` never got a broker id (crash mid-call): the client order id finds it.
+      const ref = o.broker_order_id ?? o.client_order_id;
       try {
-        await broker.cancelOrder(o.broker_order_id ?? o.id);
-        await this.deps.store.db.updateTable('orders').set({ status: 'canceled', updated_at: this.nowIso() }).where('id', '=', o.id).execute();
-        canceled++;
+        await broker.cancelOrder(ref);
       } catch {
-        // Already final at the broker; the reconcile at start-up settles its status.
+        // Unknown or already final at the broker: its own record below decides the status.
       }
+      // The broker's word, not ours: an order that filled before the cancel stays filled.
+      const after = await broker.getOrder(ref).catch(() => undefined);
+      const status = after?.status ?? o.status;
+      if (status !== o.status) {
+        await this.deps.store.transaction(async (trx) => {
+          await trx.updateTable('orders').set({ status, updated_at: this.nowIso() }).where('id', '=', o.id).execute();
+          await this.deps.store.append({ type: 'order.status', subject: o.id, payload: { id: o.id, from: o.status, to: status, by: `kill switch (${actor})` }, time: this.deps.clock.now() }, trx);
+        });
+      }
+      if (status === 'canceled') canceled++;
     }
     return { canceled };
   }
@@ -133,6 +150,7 @@ export class OrderGate {
     });
   }
 
+  /** Switch live trading off again (no key needed: turning it off is always safe). */
   async revokeLive(actor: string): Promise<void> {
     await this.deps.store.transaction(async (trx) => {
       await this.deps.store.setValue(LIVE_KEY, { enabled: false, by: actor, at: this.nowIso(), keyHash: '' }, trx);
@@ -176,12 +194,14 @@ export class OrderGate {
     if (!(intent.refPrice > 0)) reasons.push(`reference price must be positive, got ${intent.refPrice}`);
     let positionQty = 0;
     let todayLoss = 0;
+    let brokerFailed = false;
     if (reasons.length === 0) {
       try {
         await broker.connect();
         positionQty = (await broker.getPositions()).find((p) => p.symbol === intent.symbol)?.qty ?? 0;
         todayLoss = await this.todayLoss(broker);
       } catch (err) {
+        brokerFailed = true;
         reasons.push(`broker ${broker.name} unavailable for pre-trade checks: ${(err as Error).message}`);
       }
     }
@@ -213,6 +233,7 @@ export class OrderGate {
       updated_at: this.nowIso(),
     };
     if (reasons.length > 0) {
+      if (brokerFailed) await this.noteFailure();
       await store.transaction(async (trx) => {
         await trx.insertInto('orders').values({ ...base, broker: 'none', mode: 'none', status: 'refused', broker_order_id: null, reasons: JSON.stringify(reasons), receipt: null }).execute();
         await store.append({ type: 'order.refused', subject: intent.symbol, correlationId: intent.predictionId ?? null, payload: { ...base, reasons, source: intent.source }, time: this.deps.clock.now() }, trx);
@@ -222,21 +243,25 @@ export class OrderGate {
 
     const passed = [`state ${state}`, 'guardrails passed', mode === 'live' ? 'live: all conditions hold' : `paper: ${liveBlockers.join('; ')}`];
     // Record the intent before calling the broker: a crash after the call is reconciled by client order id.
-    await store.transaction(async (trx) => {
-      await trx.insertInto('orders').values({ ...base, broker: broker.name, mode, status: 'new', broker_order_id: null, reasons: JSON.stringify(passed), receipt: null }).execute();
-      await store.append({ type: 'order.submitted', subject: intent.symbol, correlationId: intent.predictionId ?? null, payload: { ...base, mode, broker: broker.name, source: intent.source }, time: this.deps.clock.now() }, trx);
-    });
-    const order = await this.placeWithRetry(broker, intent, type, clientOrderId);
+    try {
+      await store.transaction(async (trx) => {
+        await trx.insertInto('orders').values({ ...base, broker: broker.name, mode, status: 'new', broker_order_id: null, reasons: JSON.stringify(passed), receipt: null }).execute();
+        await store.append({ type: 'order.submitted', subject: intent.symbol, correlationId: intent.predictionId ?? null, payload: { ...base, mode, broker: broker.name, source: intent.source }, time: this.deps.clock.now() }, trx);
+      });
+    } catch (err) {
+      // A concurrent submit with the same key won the unique index: it is the one order.
+      if (!isUniqueViolation(err)) throw err;
+      const winner = await store.db.selectFrom('orders').selectAll().where('client_order_id', '=', clientOrderId).executeTakeFirstOrThrow();
+      return { orderId: winner.id, clientOrderId, status: winner.status, mode: winner.mode as GateDecision['mode'], broker: winner.broker, reasons: JSON.parse(winner.reasons) as string[], duplicate: true };
+    }
+    const { order, error } = await this.placeWithRetry(broker, intent, type, clientOrderId);
     if (!order) {
-      this.consecutiveFailures++;
-      const failReasons = [...passed, `broker ${broker.name} failed after retries`];
+      const failReasons = [...passed, `broker ${broker.name} failed: ${error}`];
       await store.transaction(async (trx) => {
         await trx.updateTable('orders').set({ status: 'failed', reasons: JSON.stringify(failReasons), updated_at: this.nowIso() }).where('id', '=', id).execute();
         await store.append({ type: 'order.failed', subject: intent.symbol, correlationId: intent.predictionId ?? null, payload: { id, clientOrderId }, time: this.deps.clock.now() }, trx);
       });
-      if (this.consecutiveFailures >= this.g.maxConsecutiveFailures) {
-        await this.setState(TradingState.HALTED, `${this.consecutiveFailures} consecutive broker failures`);
-      }
+      await this.noteFailure();
       return { orderId: id, clientOrderId, status: 'failed', mode, broker: broker.name, reasons: failReasons, duplicate: false };
     }
     this.consecutiveFailures = 0;
@@ -251,19 +276,31 @@ export class OrderGate {
     return { orderId: id, clientOrderId, status: order.status, mode, broker: broker.name, reasons: passed, order, duplicate: false };
   }
 
-  private async placeWithRetry(broker: Broker, intent: OrderIntent, type: OrderType, clientOrderId: string): Promise<Order | undefined> {
+  /** Count a broker failure; N in a row trip the breaker. */
+  private async noteFailure(): Promise<void> {
+    this.consecutiveFailures++;
+    if (this.consecutiveFailures >= this.g.maxConsecutiveFailures && (await this.state()).state !== TradingState.HALTED) {
+      await this.setState(TradingState.HALTED, `${this.consecutiveFailures} consecutive broker failures`);
+    }
+  }
+
+  private async placeWithRetry(broker: Broker, intent: OrderIntent, type: OrderType, clientOrderId: string): Promise<{ order?: Order; error?: string }> {
     const { attempts, baseMs, sleep } = { attempts: 3, baseMs: 250, sleep: defaultSleep, ...this.deps.retry };
+    let error = 'no attempt made';
     for (let attempt = 0; attempt < attempts; attempt++) {
       try {
-        return await broker.placeOrder(intent.symbol, intent.side, intent.qty, type, { clientOrderId, limitPrice: intent.limitPrice });
-      } catch {
+        return { order: await broker.placeOrder(intent.symbol, intent.side, intent.qty, type, { clientOrderId, limitPrice: intent.limitPrice }) };
+      } catch (err) {
+        error = (err as Error).message;
         // The request may have landed before the failure: ask by client order id before sending again.
         const landed = await broker.getOrder(clientOrderId).catch(() => undefined);
-        if (landed) return landed;
+        if (landed) return { order: landed };
+        // A definite refusal (bad order, rejected) will not change on a retry.
+        if (isTradepilotError(err) && !RETRYABLE.has(err.code)) break;
         if (attempt + 1 < attempts) await sleep(baseMs * 2 ** attempt * (0.5 + Math.random()));
       }
     }
-    return undefined;
+    return { error };
   }
 
   private async todayNotional(): Promise<number> {
@@ -289,6 +326,11 @@ export class OrderGate {
     return Math.max(0, sod - equity);
   }
 
+  /** Throw FORBIDDEN unless `given` is the configured ADMIN_KEY (for operations that turn trading on). */
+  checkAdmin(given: string): void {
+    this.checkAdminKey(given);
+  }
+
   private checkAdminKey(given: string): void {
     const expected = this.deps.config.ADMIN_KEY;
     if (!expected || expected.length < 16) throw new TradepilotError(ErrorCode.FORBIDDEN, 'ADMIN_KEY is not configured (16+ characters)');
@@ -300,6 +342,14 @@ export class OrderGate {
   private nowIso(): string {
     return new Date(this.deps.clock.now()).toISOString();
   }
+}
+
+/** Broker errors worth another attempt: transport trouble and throttling. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set([ErrorCode.NETWORK, ErrorCode.RATE_LIMITED, ErrorCode.BROKER_FAILED, ErrorCode.INTERNAL]);
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|duplicate key/.test(e?.message ?? '');
 }
 
 function sha256(s: string): string {

@@ -4,30 +4,18 @@
  * one GEMM for every step's input projection, one per step for the recurrence, a
  * hand-written backward kernel, and a primitive-op re-derivation for second derivatives.
  */
-import type { Rng } from '../../core/rng.ts';
-import { BadInputError } from '../../core/errors.ts';
-import { grad } from './autograd.ts';
 import { transposeInto } from './gemm.ts';
-import { type Space, spaceFor } from './space.ts';
-import { dropout } from './layers.ts';
-import { type LstmWeights, type RnnOptions, type RnnResult } from './lstm.ts';
-import { Module, type Layer } from './module.ts';
+import type { Layer } from './module.ts';
 import { add, addScalar, matmul, mul, narrow, neg, reshape, select, sigmoid, stack, tanh } from './ops.ts';
-import { type Data, Tensor, alloc, fmtShape, isGradEnabled, record, uniform, zeros } from './tensor.ts';
+import { type RecurrentWeights, type RnnOptions, type RnnResult, RecurrentStack, checkRecurrent, lastStep, previousHidden, secondOrderRule } from './recurrent.ts';
+import { type Space, spaceFor } from './space.ts';
+import { type Data, Tensor, alloc, isGradEnabled, record, zeros } from './tensor.ts';
 
 /** The four parameters of one GRU layer (torch layout: W_ih [3H, F], W_hh [3H, H]). */
-export type GruWeights = LstmWeights;
+export type GruWeights = RecurrentWeights;
 
 function checkShapes(x: Tensor, w: GruWeights, h0: Tensor | null): { B: number; T: number; F: number; H: number } {
-  if (x.ndim !== 3) throw new BadInputError(`gru: input must be [batch, time, features], got ${fmtShape(x.shape)}`);
-  const [B, T, F] = x.shape as [number, number, number];
-  if (B < 1 || T < 1) throw new BadInputError(`gru: needs at least one sequence and one step, got ${fmtShape(x.shape)}`);
-  const H = w.wHh.shape[1]!;
-  if (w.wIh.shape[0] !== 3 * H || w.wIh.shape[1] !== F) throw new BadInputError(`gru: weight_ih ${fmtShape(w.wIh.shape)} does not fit input features ${F} and hidden ${H}`);
-  if (w.wHh.shape[0] !== 3 * H) throw new BadInputError(`gru: weight_hh ${fmtShape(w.wHh.shape)} is not [3*H, H]`);
-  if (h0 !== null && (h0.ndim !== 2 || h0.shape[0] !== B || h0.shape[1] !== H)) throw new BadInputError(`gru: h0 must be [${B}, ${H}], got ${fmtShape(h0.shape)}`);
-  for (const t of [w.wIh, w.wHh, w.bIh, w.bHh, h0]) if (t !== null && t.dtype !== x.dtype) throw new BadInputError(`gru: all tensors must be ${x.dtype}`);
-  return { B, T, F, H };
+  return checkRecurrent('gru', x, w, 3, [['h0', h0]]);
 }
 
 interface GruSaved {
@@ -134,11 +122,7 @@ function gruBackwardKernel(s: GruSaved, dOut: Data | null, dHn: Data | null, nee
     dh.set(direct);
     sp.nn(B, H, G, dGH, t * G, T * G, s.wHh, 0, H, dh, 0, H);
   }
-  const hPrev = sp.arr(B * T * H);
-  for (let b = 0; b < B; b++) {
-    if (h0 !== null) hPrev.set(h0.subarray(b * H, (b + 1) * H), b * T * H);
-    hPrev.set(hs.subarray(b * T * H, (b * T + T - 1) * H), (b * T + 1) * H);
-  }
+  const hPrev = previousHidden(hs, h0, B, T, H, sp);
   const dWihT = sp.arr(F * G);
   sp.tn(F, G, B * T, x, 0, F, dGX, 0, G, dWihT, 0, G);
   const dWhhT = sp.arr(H * G);
@@ -192,16 +176,15 @@ export function gru(x: Tensor, w: GruWeights, h0: Tensor | null = null): RnnResu
   gruForwardKernel(work, w.bIh.data, w.bHh.data, sp);
   const saved: GruSaved = { ...work, x: x.data, h0: h0?.data ?? null, act: sp.keep(work.act), ghn: sp.keep(work.ghn), hs: sp.keep(work.hs) };
   const out = new Tensor(saved.hs, [B, T, H]);
-  const hn = zeros([B, H], dtype);
-  for (let b = 0; b < B; b++) hn.data.set(saved.hs.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
+  const hn = lastStep(saved.hs, B, T, H, dtype);
   const inputs = [x, w.wIh, w.wHh, w.bIh, w.bHh, ...(h0 !== null ? [h0] : [])];
   record('gru', inputs, [out, hn], (gs) => {
     if (isGradEnabled()) {
-      const re = gruComposite(x, w, h0);
-      const outs = [re.out, re.h];
-      const keep = [0, 1].filter((k) => gs[k] !== null);
-      const g = grad(keep.map((k) => outs[k]!), inputs, { gradOutputs: keep.map((k) => gs[k]!), createGraph: true, allowUnused: true });
-      return inputs.map((t, k) => (t.requiresGrad ? g[k]! : null));
+      // Second order: differentiate the primitive-op version of the same forward.
+      return secondOrderRule(() => {
+        const re = gruComposite(x, w, h0);
+        return [re.out, re.h];
+      }, inputs, gs);
     }
     const bsp = spaceFor(dtype, B * T * (2 * F + 3 * G + 5 * H) + 2 * G * (F + H) + 4 * B * H);
     const inSpace: GruSaved = {
@@ -224,31 +207,9 @@ export function gru(x: Tensor, w: GruWeights, h0: Tensor | null = null): RnnResu
 }
 
 /** torch.nn.GRU(batch_first=True): `forward(x)` gives the hidden sequence; `run` also the final states. */
-export class Gru extends Module implements Layer {
-  readonly layers: GruWeights[] = [];
-  readonly numLayers: number;
-  readonly dropoutP: number;
-  private readonly rng: Rng;
-  constructor(
-    readonly inputSize: number,
-    readonly hiddenSize: number,
-    opts: RnnOptions,
-  ) {
-    super();
-    this.numLayers = opts.numLayers ?? 1;
-    this.dropoutP = opts.dropout ?? 0;
-    this.rng = opts.rng;
-    const k = 1 / Math.sqrt(hiddenSize);
-    for (let l = 0; l < this.numLayers; l++) {
-      const inF = l === 0 ? inputSize : hiddenSize;
-      const u = (shape: number[]): Tensor => uniform(shape, opts.rng, -k, k, opts.dtype);
-      this.layers.push({
-        wIh: this.addParam(`weight_ih_l${l}`, u([3 * hiddenSize, inF])),
-        wHh: this.addParam(`weight_hh_l${l}`, u([3 * hiddenSize, hiddenSize])),
-        bIh: this.addParam(`bias_ih_l${l}`, u([3 * hiddenSize])),
-        bHh: this.addParam(`bias_hh_l${l}`, u([3 * hiddenSize])),
-      });
-    }
+export class Gru extends RecurrentStack implements Layer {
+  constructor(inputSize: number, hiddenSize: number, opts: RnnOptions) {
+    super(inputSize, hiddenSize, 3, opts);
   }
 
   /** x [B, T, F] -> hidden sequence of the top layer [B, T, H]. */
@@ -261,8 +222,7 @@ export class Gru extends Module implements Layer {
     let inp = x;
     const hs: Tensor[] = [];
     this.layers.forEach((w, l) => {
-      if (l > 0 && this.dropoutP > 0) inp = dropout(inp, this.dropoutP, this.rng, this.training);
-      const r = gru(inp, w, state?.h[l] ?? null);
+      const r = gru(this.layerInput(inp, l), w, state?.h[l] ?? null);
       inp = r.out;
       hs.push(r.h);
     });

@@ -6,42 +6,20 @@
  * kernel that batches the weight gradients over all steps. Under createGraph (second
  * derivatives) the backward rule re-derives the step from primitive ops instead.
  */
-import type { Rng } from '../../core/rng.ts';
-import { BadInputError } from '../../core/errors.ts';
-import { grad } from './autograd.ts';
 import { transposeInto } from './gemm.ts';
-import { type Space, resumeSpace, spaceFor } from './space.ts';
-import { dropout, type InitOptions } from './layers.ts';
-import { Module, type Layer } from './module.ts';
+import type { Layer } from './module.ts';
 import { add, matmul, mul, narrow, reshape, select, sigmoid, stack, tanh } from './ops.ts';
-import { type Data, Tensor, alloc, fmtShape, isGradEnabled, record, uniform, zeros } from './tensor.ts';
+import { type RecurrentWeights, type RnnOptions, type RnnResult, RecurrentStack, checkRecurrent, lastStep, previousHidden, secondOrderRule } from './recurrent.ts';
+import { type Space, resumeSpace, spaceFor } from './space.ts';
+import { type Data, Tensor, alloc, isGradEnabled, record, zeros } from './tensor.ts';
+
+export type { RnnOptions, RnnResult } from './recurrent.ts';
 
 /** The four parameters of one LSTM layer (torch layout: W_ih [4H, F], W_hh [4H, H]). */
-export interface LstmWeights {
-  wIh: Tensor;
-  wHh: Tensor;
-  bIh: Tensor;
-  bHh: Tensor;
-}
+export type LstmWeights = RecurrentWeights;
 
-/** Output of a recurrent layer: the hidden sequence [B, T, H] and the final state [B, H]. */
-export interface RnnResult {
-  out: Tensor;
-  h: Tensor;
-  c: Tensor | null;
-}
-
-function checkShapes(x: Tensor, w: { wIh: Tensor; wHh: Tensor }, gates: number, h0: Tensor | null, c0: Tensor | null, op: string): { B: number; T: number; F: number; H: number } {
-  if (x.ndim !== 3) throw new BadInputError(`${op}: input must be [batch, time, features], got ${fmtShape(x.shape)}`);
-  const [B, T, F] = x.shape as [number, number, number];
-  if (B < 1 || T < 1) throw new BadInputError(`${op}: needs at least one sequence and one step, got ${fmtShape(x.shape)}`);
-  const H = w.wHh.shape[1]!;
-  if (w.wIh.shape[0] !== gates * H || w.wIh.shape[1] !== F) throw new BadInputError(`${op}: weight_ih ${fmtShape(w.wIh.shape)} does not fit input features ${F} and hidden ${H}`);
-  if (w.wHh.shape[0] !== gates * H) throw new BadInputError(`${op}: weight_hh ${fmtShape(w.wHh.shape)} is not [${gates}*H, H]`);
-  for (const [name, s] of [['h0', h0], ['c0', c0]] as const) {
-    if (s !== null && (s.ndim !== 2 || s.shape[0] !== B || s.shape[1] !== H)) throw new BadInputError(`${op}: ${name} must be [${B}, ${H}], got ${fmtShape(s.shape)}`);
-  }
-  return { B, T, F, H };
+function checkShapes(x: Tensor, w: LstmWeights, h0: Tensor | null, c0: Tensor | null): { B: number; T: number; F: number; H: number } {
+  return checkRecurrent('lstm', x, w, 4, [['h0', h0], ['c0', c0]]);
 }
 
 /** Everything the fused backward kernel reads. */
@@ -167,11 +145,7 @@ function lstmBackwardKernel(s: LstmSaved, dOut: Data | null, dHn: Data | null, d
     sp.nn(B, H, G, dG, t * G, T * G, s.wHh, 0, H, dh, 0, H);
   }
   // Weight gradients for all steps at once: dWᵀ = Inputᵀ · dGates over the B*T rows.
-  const hPrev = sp.arr(B * T * H);
-  for (let b = 0; b < B; b++) {
-    if (h0 !== null) hPrev.set(h0.subarray(b * H, (b + 1) * H), b * T * H);
-    hPrev.set(hs.subarray(b * T * H, (b * T + T - 1) * H), (b * T + 1) * H);
-  }
+  const hPrev = previousHidden(hs, h0, B, T, H, sp);
   const dWihT = sp.arr(F * G);
   sp.tn(F, G, B * T, x, 0, F, dG, 0, G, dWihT, 0, G);
   const dWhhT = sp.arr(H * G);
@@ -192,7 +166,7 @@ function lstmBackwardKernel(s: LstmSaved, dOut: Data | null, dHn: Data | null, d
  * second-order backward rule of the fused op, and as an independent check of it.
  */
 export function lstmComposite(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Tensor | null = null): RnnResult {
-  const { B, T, F, H } = checkShapes(x, w, 4, h0, c0, 'lstm');
+  const { B, T, F, H } = checkShapes(x, w, h0, c0);
   const gx = reshape(add(matmul(reshape(x, [B * T, F]), w.wIh, { transB: true }), w.bIh), [B, T, 4 * H]);
   let h = h0 ?? zeros([B, H], x.dtype);
   let c = c0 ?? zeros([B, H], x.dtype);
@@ -215,8 +189,7 @@ export function lstmComposite(x: Tensor, w: LstmWeights, h0: Tensor | null = nul
  * sequence [B, T, H] and the final (h, c), all differentiable (to any order).
  */
 export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Tensor | null = null): RnnResult {
-  const { B, T, F, H } = checkShapes(x, w, 4, h0, c0, 'lstm');
-  for (const t of [w.wIh, w.wHh, w.bIh, w.bHh, h0, c0]) if (t !== null && t.dtype !== x.dtype) throw new BadInputError(`lstm: all tensors must be ${x.dtype}`);
+  const { B, T, F, H } = checkShapes(x, w, h0, c0);
   const dtype = x.dtype;
   const G = 4 * H;
   const fwdFloats = B * T * (F + G + 3 * H) + 2 * G * (F + H) + 3 * B * H + G + H;
@@ -234,20 +207,18 @@ export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Te
   const sp = spaceFor(dtype, fwdFloats + bwdFloats);
   const { work, cn } = forwardIn(sp);
   const out = new Tensor(sp.keep(work.hs), [B, T, H]);
-  const hn = zeros([B, H], dtype);
-  for (let b = 0; b < B; b++) hn.data.set(out.data.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
+  const hn = lastStep(out.data, B, T, H, dtype);
   const c = new Tensor(sp.keep(cn), [B, H]);
   const inputs = [x, w.wIh, w.wHh, w.bIh, w.bHh, ...(h0 !== null ? [h0] : []), ...(c0 !== null ? [c0] : [])];
   if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return { out, h: hn, c };
   const token = sp.checkpoint();
   record('lstm', inputs, [out, hn, c], (gs) => {
     if (isGradEnabled()) {
-      // Second order: rebuild the forward from primitive ops and differentiate that.
-      const re = lstmComposite(x, w, h0, c0);
-      const outs = [re.out, re.h, re.c!];
-      const keep = [0, 1, 2].filter((k) => gs[k] !== null);
-      const g = grad(keep.map((k) => outs[k]!), inputs, { gradOutputs: keep.map((k) => gs[k]!), createGraph: true, allowUnused: true });
-      return inputs.map((t, k) => (t.requiresGrad ? g[k]! : null));
+      // Second order: differentiate the primitive-op version of the same forward.
+      return secondOrderRule(() => {
+        const re = lstmComposite(x, w, h0, c0);
+        return [re.out, re.h, re.c!];
+      }, inputs, gs);
     }
     // Usually the scratch space of this forward is intact (nothing ran in between); if another
     // kernel reused it, the forward is recomputed there instead of having been copied out.
@@ -273,43 +244,13 @@ export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Te
   return { out, h: hn, c };
 }
 
-/** Options of `Lstm` and `Gru`. */
-export interface RnnOptions extends InitOptions {
-  /** Stacked layers (torch num_layers). */
-  numLayers?: number;
-  /** Dropout between stacked layers in training (torch dropout); needs `rng` to stay seeded. */
-  dropout?: number;
-}
-
 /**
  * torch.nn.LSTM(batch_first=True): `forward(x)` returns the hidden sequence [B, T, H];
  * `run(x, state)` also returns the final states for step-by-step use (policies).
  */
-export class Lstm extends Module implements Layer {
-  readonly layers: LstmWeights[] = [];
-  readonly numLayers: number;
-  readonly dropoutP: number;
-  private readonly rng: Rng;
-  constructor(
-    readonly inputSize: number,
-    readonly hiddenSize: number,
-    opts: RnnOptions,
-  ) {
-    super();
-    this.numLayers = opts.numLayers ?? 1;
-    this.dropoutP = opts.dropout ?? 0;
-    this.rng = opts.rng;
-    const k = 1 / Math.sqrt(hiddenSize);
-    for (let l = 0; l < this.numLayers; l++) {
-      const inF = l === 0 ? inputSize : hiddenSize;
-      const u = (shape: number[]): Tensor => uniform(shape, opts.rng, -k, k, opts.dtype);
-      this.layers.push({
-        wIh: this.addParam(`weight_ih_l${l}`, u([4 * hiddenSize, inF])),
-        wHh: this.addParam(`weight_hh_l${l}`, u([4 * hiddenSize, hiddenSize])),
-        bIh: this.addParam(`bias_ih_l${l}`, u([4 * hiddenSize])),
-        bHh: this.addParam(`bias_hh_l${l}`, u([4 * hiddenSize])),
-      });
-    }
+export class Lstm extends RecurrentStack implements Layer {
+  constructor(inputSize: number, hiddenSize: number, opts: RnnOptions) {
+    super(inputSize, hiddenSize, 4, opts);
   }
 
   /** x [B, T, F] -> hidden sequence of the top layer [B, T, H]. */
@@ -323,8 +264,7 @@ export class Lstm extends Module implements Layer {
     const hs: Tensor[] = [];
     const cs: Tensor[] = [];
     this.layers.forEach((w, l) => {
-      if (l > 0 && this.dropoutP > 0) inp = dropout(inp, this.dropoutP, this.rng, this.training);
-      const r = lstm(inp, w, state?.h[l] ?? null, state?.c[l] ?? null);
+      const r = lstm(this.layerInput(inp, l), w, state?.h[l] ?? null, state?.c[l] ?? null);
       inp = r.out;
       hs.push(r.h);
       cs.push(r.c!);

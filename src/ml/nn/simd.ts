@@ -125,6 +125,23 @@ function gemmBody(transA: boolean): number[] {
   ];
 }
 
+/** `n` (a local) iterations of `body`, advancing each pointer local by one vector (16 bytes). */
+function vectorLoop(n: number, pointers: readonly number[], body: number[]): number[] {
+  return [
+    ...block, ...loop,
+    ...get(n), ...EQZ, ...brIf(1),
+    ...body,
+    ...pointers.flatMap((p) => [...get(p), ...i32c(16), ...ADD, ...set(p)]),
+    ...get(n), ...i32c(1), ...SUB, ...set(n),
+    ...br(0),
+    ...end, ...end,
+  ];
+}
+/** Address `p + k·hb` (gate k of a row whose gates are hb bytes apart). */
+const gateAt = (p: number, hb: number, k: number): number[] => [...get(p), ...get(hb), ...i32c(k), ...MUL, ...ADD];
+/** 1 - v for f32x4. */
+const oneMinus = (v: number[]): number[] => [...f32x4c(1), ...v, ...F32X4_SUB];
+
 /**
  * exp over f32x4 (function 2): clamp, split x = n ln2 + r (Cody-Waite), degree-6 polynomial
  * for e^r, and 2^n assembled in the exponent bits. Relative error ~1e-7 (float32 level).
@@ -163,11 +180,8 @@ function tanhBody(): number[] {
 function cellBody(): number[] {
   const [n, hb, act, cp, cs, tcs, hs] = [0, 1, 2, 3, 4, 5, 6];
   const [vi, vf, vg, vo, vc, vt] = [7, 8, 9, 10, 11, 12];
-  const bump = (p: number): number[] => [...get(p), ...i32c(16), ...ADD, ...set(p)];
-  const at = (k: number): number[] => [...get(act), ...get(hb), ...i32c(k), ...MUL, ...ADD];
-  return [
-    ...block, ...loop,
-    ...get(n), ...EQZ, ...brIf(1),
+  const at = (k: number): number[] => gateAt(act, hb, k);
+  return vectorLoop(n, [act, cp, cs, tcs, hs], [
     ...get(act), ...load(0), ...call(3), ...set(vi),
     ...at(1), ...load(0), ...call(3), ...set(vf),
     ...at(2), ...load(0), ...call(4), ...set(vg),
@@ -181,11 +195,7 @@ function cellBody(): number[] {
     ...get(cs), ...get(vc), ...store(0),
     ...get(tcs), ...get(vt), ...store(0),
     ...get(hs), ...get(vo), ...get(vt), ...F32X4_MUL, ...store(0),
-    ...bump(act), ...bump(cp), ...bump(cs), ...bump(tcs), ...bump(hs),
-    ...get(n), ...i32c(1), ...SUB, ...set(n),
-    ...br(0),
-    ...end, ...end,
-  ];
+  ]);
 }
 
 /**
@@ -196,12 +206,8 @@ function cellBody(): number[] {
 function cellBackBody(): number[] {
   const [n, hb, act, tcs, cp, dh, dout, dc, dg] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [vi, vf, vg, vo, vt, dhv, dcv] = [9, 10, 11, 12, 13, 14, 15];
-  const bump = (p: number): number[] => [...get(p), ...i32c(16), ...ADD, ...set(p)];
-  const at = (p: number, k: number): number[] => [...get(p), ...get(hb), ...i32c(k), ...MUL, ...ADD];
-  const oneMinus = (v: number[]): number[] => [...f32x4c(1), ...v, ...F32X4_SUB];
-  return [
-    ...block, ...loop,
-    ...get(n), ...EQZ, ...brIf(1),
+  const at = (p: number, k: number): number[] => gateAt(p, hb, k);
+  return vectorLoop(n, [act, tcs, cp, dh, dout, dc, dg], [
     ...get(act), ...load(0), ...set(vi),
     ...at(act, 1), ...load(0), ...set(vf),
     ...at(act, 2), ...load(0), ...set(vg),
@@ -215,11 +221,7 @@ function cellBackBody(): number[] {
     ...at(dg, 2), ...get(dcv), ...get(vi), ...F32X4_MUL, ...oneMinus([...get(vg), ...get(vg), ...F32X4_MUL]), ...F32X4_MUL, ...store(0),
     ...at(dg, 3), ...get(dhv), ...get(vt), ...F32X4_MUL, ...get(vo), ...F32X4_MUL, ...oneMinus(get(vo)), ...F32X4_MUL, ...store(0),
     ...get(dc), ...get(dcv), ...get(vf), ...F32X4_MUL, ...store(0),
-    ...bump(act), ...bump(tcs), ...bump(cp), ...bump(dh), ...bump(dout), ...bump(dc), ...bump(dg),
-    ...get(n), ...i32c(1), ...SUB, ...set(n),
-    ...br(0),
-    ...end, ...end,
-  ];
+  ]);
 }
 
 /**
@@ -230,11 +232,8 @@ function cellBackBody(): number[] {
 function gruCellBody(): number[] {
   const [n, hb, gx, gh, hp, ghn, hs] = [0, 1, 2, 3, 4, 5, 6];
   const [vr, vz, vn, vh] = [7, 8, 9, 10];
-  const bump = (p: number): number[] => [...get(p), ...i32c(16), ...ADD, ...set(p)];
-  const at = (p: number, k: number): number[] => [...get(p), ...get(hb), ...i32c(k), ...MUL, ...ADD];
-  return [
-    ...block, ...loop,
-    ...get(n), ...EQZ, ...brIf(1),
+  const at = (p: number, k: number): number[] => gateAt(p, hb, k);
+  return vectorLoop(n, [gx, gh, hp, ghn, hs], [
     ...get(gx), ...load(0), ...get(gh), ...load(0), ...F32X4_ADD, ...call(3), ...set(vr),
     ...at(gx, 1), ...load(0), ...at(gh, 1), ...load(0), ...F32X4_ADD, ...call(3), ...set(vz),
     ...at(gh, 2), ...load(0), ...set(vh),
@@ -245,11 +244,7 @@ function gruCellBody(): number[] {
     ...get(ghn), ...get(vh), ...store(0),
     // h = n + z (hp - n)
     ...get(hs), ...get(vn), ...get(vz), ...get(hp), ...load(0), ...get(vn), ...F32X4_SUB, ...F32X4_MUL, ...F32X4_ADD, ...store(0),
-    ...bump(gx), ...bump(gh), ...bump(hp), ...bump(ghn), ...bump(hs),
-    ...get(n), ...i32c(1), ...SUB, ...set(n),
-    ...br(0),
-    ...end, ...end,
-  ];
+  ]);
 }
 
 /**
@@ -260,12 +255,8 @@ function gruCellBody(): number[] {
 function gruCellBackBody(): number[] {
   const [n, hb, act, ghn, hp, dh, dout, dgx, dgh, direct] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [vr, vz, vn, dhv, dan, daz, dar] = [10, 11, 12, 13, 14, 15, 16];
-  const bump = (p: number): number[] => [...get(p), ...i32c(16), ...ADD, ...set(p)];
-  const at = (p: number, k: number): number[] => [...get(p), ...get(hb), ...i32c(k), ...MUL, ...ADD];
-  const oneMinus = (v: number[]): number[] => [...f32x4c(1), ...v, ...F32X4_SUB];
-  return [
-    ...block, ...loop,
-    ...get(n), ...EQZ, ...brIf(1),
+  const at = (p: number, k: number): number[] => gateAt(p, hb, k);
+  return vectorLoop(n, [act, ghn, hp, dh, dout, dgx, dgh, direct], [
     ...get(act), ...load(0), ...set(vr),
     ...at(act, 1), ...load(0), ...set(vz),
     ...at(act, 2), ...load(0), ...set(vn),
@@ -280,11 +271,7 @@ function gruCellBackBody(): number[] {
     ...at(dgh, 1), ...get(daz), ...store(0),
     ...at(dgh, 2), ...get(dan), ...get(vr), ...F32X4_MUL, ...store(0),
     ...get(direct), ...get(dhv), ...get(vz), ...F32X4_MUL, ...store(0),
-    ...bump(act), ...bump(ghn), ...bump(hp), ...bump(dh), ...bump(dout), ...bump(dgx), ...bump(dgh), ...bump(direct),
-    ...get(n), ...i32c(1), ...SUB, ...set(n),
-    ...br(0),
-    ...end, ...end,
-  ];
+  ]);
 }
 
 function buildModule(): Uint8Array {

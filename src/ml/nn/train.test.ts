@@ -4,11 +4,11 @@ import { TradepilotError } from '../../core/errors.ts';
 import { backward, grad } from './autograd.ts';
 import { gradCheck } from './gradcheck.ts';
 import { hvp } from './hvp.ts';
-import { LastStep, Linear, linear } from './layers.ts';
+import { Activation, LastStep, Linear, linear } from './layers.ts';
 import { bceWithLogits, crossEntropy, huberLoss, mseLoss } from './losses.ts';
 import { Lstm, lstm } from './lstm.ts';
 import { Sequential } from './module.ts';
-import { add, scale, select, sub, sum, tanh } from './ops.ts';
+import { add, mul, scale, select, sub, sum, tanh } from './ops.ts';
 import { Adam, Sgd, clipGradNorm } from './optim.ts';
 import { loadParams, saveParams } from './params.ts';
 import { type Tensor, randn, tensor } from './tensor.ts';
@@ -208,5 +208,41 @@ describe('second derivatives (MAML)', () => {
     expect(worst).toBeLessThan(1e-7);
     // The first-order approximation really is different here, so the test can tell them apart.
     expect(firstOrderGap).toBeGreaterThan(1e-4);
+  });
+});
+
+describe('small pieces', () => {
+  it('Activation layers and Sequential compose; an empty Sequential is refused', () => {
+    const g = new Rng(2);
+    const mlp = new Sequential([new Linear(3, 4, { rng: g }), new Activation('relu'), new Linear(4, 2, { rng: g }), new Activation('tanh')]);
+    const x = tensor([[1, -2, 0.5]]);
+    const y = mlp.forward(x);
+    expect(y.shape).toEqual([1, 2]);
+    for (const v of y.data) expect(Math.abs(v)).toBeLessThan(1);
+    expect(mlp.parameters().length).toBe(4);
+    expect(() => new Sequential([])).toThrow(/at least one layer/);
+  });
+  it('float32 parameters train with Adam and keep their dtype', () => {
+    const w = randn([1, 2], new Rng(1), 1, 'float32');
+    w.requiresGrad = true;
+    const x = randn([8, 2], new Rng(2), 1, 'float32');
+    const y = randn([8, 1], new Rng(3), 1, 'float32');
+    const opt = new Adam([w], { lr: 0.05 });
+    const loss = (): number => mseLoss(linear(x, w, null), y).item();
+    const before = loss();
+    for (let i = 0; i < 50; i++) {
+      opt.zeroGrad();
+      backward(mseLoss(linear(x, w, null), y));
+      opt.step();
+    }
+    expect(w.dtype).toBe('float32');
+    expect(w.grad!.dtype).toBe('float32');
+    expect(loss()).toBeLessThan(before);
+  });
+  it('hvp checks its directions', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    expect(() => hvp(() => sum(mul(p, p)), [p], [])).toThrow(/0 directions for 1 parameters/);
+    const { hv } = hvp(() => sum(mul(mul(p, p), p)), [p], [tensor([1, 0])]);
+    expect(Array.from(hv[0]!.data)).toEqual([6, 0]); // d²(Σp³) = diag(6p)
   });
 });

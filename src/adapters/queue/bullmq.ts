@@ -1,0 +1,80 @@
+/**
+ * The BullMQ adapter of the JobQueue port (the only file importing bullmq):
+ * `BullQueue` adds sweep tasks to a Redis queue and waits for their results;
+ * `startBullWorker` (behind `tradepilot worker --redis URL`) processes them on
+ * any machine with the same `runSweepTask` the embedded pool runs.
+ */
+import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import type { JobQueue } from '../../research/jobs/jobQueue.ts';
+import { runSweepTask, type SweepTask, type SweepTaskResult } from '../../research/sweep/task.ts';
+
+/** The queue name sweeps use. */
+export const SWEEP_QUEUE = 'tradepilot-sweeps';
+
+function connection(url: string): { url: string; maxRetriesPerRequest: null } {
+  // bullmq forwards these to ioredis; blocking workers need maxRetriesPerRequest null.
+  return { url, maxRetriesPerRequest: null };
+}
+
+/** Sweep tasks on Redis, run by `tradepilot worker` processes. */
+export class BullQueue implements JobQueue {
+  readonly kind = 'redis';
+
+  private constructor(
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    readonly concurrency: number,
+  ) {}
+
+  /** Connect; `concurrency` is how many tasks are kept in flight (default 8). */
+  static async open(url: string, opts: { name?: string; concurrency?: number } = {}): Promise<BullQueue> {
+    const name = opts.name ?? SWEEP_QUEUE;
+    const queue = new Queue(name, { connection: connection(url) });
+    const events = new QueueEvents(name, { connection: connection(url) });
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    return new BullQueue(queue, events, opts.concurrency ?? 8);
+  }
+
+  async run(task: SweepTask, signal?: AbortSignal): Promise<SweepTaskResult> {
+    signal?.throwIfAborted();
+    // Finished jobs stay an hour: removing them at once races waitUntilFinished ("Missing key").
+    const job = await this.queue.add('sweep', task, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
+    const done = job.waitUntilFinished(this.events) as Promise<SweepTaskResult>;
+    if (!signal) return done;
+    return new Promise<SweepTaskResult>((resolve, reject) => {
+      const onAbort = (): void => {
+        // A waiting job is removed; a running one finishes on its worker and its result is dropped.
+        void job.remove().catch(() => {});
+        reject(new DOMException('cancelled', 'AbortError'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      done.then(
+        (r) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.events.close();
+    await this.queue.close();
+  }
+}
+
+/** A worker processing sweep tasks from Redis; close it to stop. */
+export function startBullWorker(url: string, opts: { name?: string; concurrency?: number; onJob?: (task: SweepTask) => void } = {}): Worker {
+  return new Worker(
+    opts.name ?? SWEEP_QUEUE,
+    async (job: Job<SweepTask>) => {
+      opts.onJob?.(job.data);
+      return runSweepTask(job.data);
+    },
+    { connection: connection(url), concurrency: opts.concurrency ?? 1 },
+  );
+}

@@ -1,0 +1,114 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorCode } from '../core/errors.ts';
+import { ApiKeyService } from './auth/apiKeys.ts';
+import { installAuth } from './auth/authenticate.ts';
+import { installAudit } from './audit.ts';
+import { installCors } from './cors.ts';
+import { DEFAULT_SERVER_OPTIONS, type ServerDeps, type ServerOptions } from './deps.ts';
+import { EventTail } from './eventTail.ts';
+import { HttpError, installErrorHandlers } from './httpErrors.ts';
+import { ServerMetrics } from './metrics.ts';
+import type { RouteModule, ServerContext, ZodApp } from './routeModule.ts';
+import { routeModules } from './routes/index.ts';
+import { installSecurityHeaders } from './securityHeaders.ts';
+import { API_VERSION } from './version.ts';
+
+/** Where the interactive API docs live; the OpenAPI 3 document is at /openapi.json. */
+export const DOCS_PREFIX = '/docs';
+
+/**
+ * The REST API: zod schemas on every route (validation, serialization and the
+ * OpenAPI document), API-key auth with roles, per-key rate limits, an audit
+ * record of every mutating call, security headers, CORS by allow-list only,
+ * body size limits, and one error body shape for every failure.
+ * Nothing listens until the caller calls `listen`.
+ */
+export async function buildServer(deps: ServerDeps, modules: readonly RouteModule[] = routeModules): Promise<ZodApp> {
+  const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...deps.options, rateLimits: { ...DEFAULT_SERVER_OPTIONS.rateLimits, ...deps.options?.rateLimits } };
+  const base = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy,
+    // One line per request from our onResponse hook instead (with the key id and route pattern).
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandlers(app);
+
+  const apiKeys = deps.apiKeys ?? new ApiKeyService(deps.store, deps.clock);
+  const metrics = new ServerMetrics(deps.store);
+  const tail = new EventTail(deps.store, options.ssePollMs);
+  const headers = { hsts: options.hsts, docsPrefix: DOCS_PREFIX };
+  const ctx: ServerContext = { deps, options, apiKeys, metrics, tail, headers };
+
+  app.addHook('onRoute', (route) => {
+    // The docs page and document are public; every public route says so in the OpenAPI security.
+    if (route.url.startsWith(DOCS_PREFIX) || route.url === '/openapi.json') route.config = { ...route.config, auth: 'public' };
+    const auth = route.config?.auth ?? 'user';
+    if (route.schema && !route.schema.hide) {
+      route.schema = auth === 'public' ? { ...route.schema, security: [] } : { ...route.schema, description: `${route.schema.description ?? ''}${route.schema.description ? ' ' : ''}Role: ${auth} or above.` };
+    }
+  });
+  installCors(app, { allowOrigins: options.corsOrigins });
+  installAuth(app, apiKeys);
+  installAudit(app, deps.store, () => deps.clock.now());
+  installSecurityHeaders(app, headers);
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    // Mutations and failures at info, plain reads at debug (a busy listing would flood the log).
+    const line = { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, keyId: req.principal?.keyId ?? null, reqId: req.id };
+    if (req.method !== 'GET' || reply.statusCode >= 400) req.log.info(line, 'request');
+    else req.log.debug(line, 'request');
+  });
+  app.addHook('onClose', async () => tail.close());
+
+  await app.register(rateLimit, {
+    global: true,
+    // After auth (onRequest), so the limit is the key's: keyed by its hash, sized by its role.
+    hook: 'preHandler',
+    timeWindow: options.rateWindowMs,
+    max: (req) => options.rateLimits[req.principal?.role ?? 'anonymous'],
+    keyGenerator: (req) => (req.principal ? `key:${req.principal.keyHash}` : `ip:${req.ip}`),
+    ...(options.rateLimitRedis ? { redis: options.rateLimitRedis, nameSpace: 'tradepilot-rl:' } : {}),
+    errorResponseBuilder: (_req, c) => new HttpError(429, ErrorCode.RATE_LIMITED, `rate limit of ${c.max} requests per ${c.after} exceeded; retry in ${Math.ceil(c.ttl / 1000)} s`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'tradepilot API', version: API_VERSION, description: 'Signals, confirmations, orders and operations. Errors: `{ error: { code, message, field? } }`.' },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'an API key from `tradepilot apikey create`' },
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: false });
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
+
+  for (const m of modules) {
+    await app.register(async (scope) => {
+      await m.register(scope as unknown as ZodApp, ctx);
+    });
+  }
+  await app.ready();
+  return app as unknown as ZodApp;
+}
+
+/** The OpenAPI document of a built server (for docs generation and tests). */
+export function openApiDocument(app: FastifyInstance): Record<string, unknown> {
+  return app.swagger() as unknown as Record<string, unknown>;
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../adapters/store/store.ts';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Every mutating call, allowed or refused, lands in the audit trail as an
+ * `api.request` event with the key id (never the key) and the outcome status.
+ * Bodies are left out: they may carry secrets (the admin key of POST /admin/live).
+ * Written in onSend, so the record exists before the client sees the answer.
+ */
+export function installAudit(app: FastifyInstance, store: Store, now: () => number): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!MUTATING.has(req.method)) return payload;
+    const route = req.routeOptions.url ?? null;
+    const p = req.principal;
+    try {
+      await store.append({
+        type: 'api.request',
+        subject: route ?? req.url.split('?')[0],
+        payload: {
+          method: req.method,
+          route,
+          path: req.url.split('?')[0],
+          params: req.params ?? {},
+          status: reply.statusCode,
+          keyId: p?.keyId ?? null,
+          keyName: p?.name ?? null,
+          role: p?.role ?? null,
+          ip: req.ip,
+          requestId: req.id,
+        },
+        time: now(),
+      });
+    } catch (err) {
+      req.log.error({ err: (err as Error).message, route }, 'could not write the audit record of a mutating call');
+    }
+    return payload;
+  });
+}

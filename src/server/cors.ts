@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+
+export interface CorsOptions {
+  /** Exact origins allowed to call the API from a browser; empty (the default) means CORS is off. */
+  allowOrigins: readonly string[];
+}
+
+const ALLOW_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
+const ALLOW_HEADERS = 'authorization, x-api-key, content-type, last-event-id';
+
+/**
+ * CORS by allow-list. With an empty list no CORS header is ever sent, so
+ * browsers refuse cross-origin reads; a preflight from an unlisted origin gets
+ * 403. A listed origin is echoed (never `*`) with `Vary: Origin`.
+ */
+export function installCors(app: FastifyInstance, opts: CorsOptions): void {
+  const allowed = new Set(opts.allowOrigins.map((o) => o.replace(/\/+$/, '')));
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    if (origin === undefined) return;
+    const ok = allowed.has(origin);
+    if (ok) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+    }
+    if (preflight) {
+      if (!ok) return reply.code(403).type('application/json; charset=utf-8').send({ error: { code: 'FORBIDDEN', message: `origin ${origin} is not allowed` } });
+      reply.header('access-control-allow-methods', ALLOW_METHODS);
+      reply.header('access-control-allow-headers', ALLOW_HEADERS);
+      reply.header('access-control-max-age', '600');
+      return reply.code(204).send();
+    }
+  });
+}

@@ -1,0 +1,104 @@
+import type { Redis } from 'ioredis';
+import { PaperBroker } from '../adapters/broker/paperBroker.ts';
+import { ConsoleNotifier } from '../adapters/notify/consoleNotifier.ts';
+import { openStore } from '../adapters/store/openStore.ts';
+import { barAt } from '../core/bar.ts';
+import { costModel } from '../backtest/costs.ts';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../core/log.ts';
+import { systemClock, type Clock } from '../core/time.ts';
+import type { DataProvider } from '../data/provider.ts';
+import { createProvider, resolveProviderName } from '../data/providers/index.ts';
+import { ConfirmationService, type ExecuteConfirmed } from '../live/confirm/confirmations.ts';
+import { OrderGate } from '../live/execution/orderGate.ts';
+import type { Notifier } from '../live/notifier.ts';
+import { Scheduler } from '../live/scheduler.ts';
+import type { ServerDeps, ServerOptions } from './deps.ts';
+import { brokerCheck, dataProviderCheck, schedulerCheck } from './health.ts';
+
+/** The real dependencies `serve` runs with, and how to release them. */
+export interface Runtime {
+  deps: ServerDeps;
+  scheduler: Scheduler;
+  provider: DataProvider;
+  close(): Promise<void>;
+}
+
+/** Paper account size when nothing else is configured. */
+const PAPER_CASH = 100_000;
+
+/**
+ * Build the embedded defaults from the config: the store it names (SQLite or
+ * PostgreSQL), the simulated paper broker behind the order gate, Twilio when
+ * TWILIO_* are all set (else the console), the data provider (sample, or mock
+ * with USE_MOCK_DATA), and the scheduler with the confirmation expiry sweep.
+ * Later features register their jobs on `scheduler` before it starts.
+ */
+export async function buildRuntime(config: Config, opts: { logger: Logger; env?: NodeJS.ProcessEnv; clock?: Clock; options?: Partial<ServerOptions>; schedules?: boolean }): Promise<Runtime> {
+  const clock = opts.clock ?? systemClock;
+  const store = await openStore(config);
+  const paper = new PaperBroker({ initCash: PAPER_CASH, costs: costModel(), fillAt: 'close', clock });
+  const gate = new OrderGate({ store, clock, config, paper });
+  const provider = createProvider(resolveProviderName(undefined, { ...opts.env, USE_MOCK_DATA: String(config.USE_MOCK_DATA) }), { env: opts.env, clock });
+  const notifier = await makeNotifier(config);
+
+  // A confirmed trade: price it from the latest daily bar, make that bar current on the paper broker, and submit through the gate.
+  const execute: ExecuteConfirmed = async (c) => {
+    const bars = await provider.getBars({ symbol: c.symbol, timeframe: '1d', start: clock.now() - 30 * 86_400_000, end: clock.now() });
+    if (bars.time.length === 0) return { ok: false, receipt: null, message: `no recent price for ${c.symbol}` };
+    const last = barAt(bars, bars.time.length - 1);
+    paper.advance(new Map([[c.symbol, last]]));
+    const d = await gate.submit({ symbol: c.symbol, side: c.action === 'BUY' ? 'buy' : 'sell', qty: c.quantity, refPrice: last.close, confirmationId: c.id, predictionId: c.prediction_id, source: 'confirmation' });
+    const ok = d.status !== 'refused' && d.status !== 'failed';
+    return { ok, receipt: d, message: ok ? `${d.mode} ${c.action} ${c.quantity} ${c.symbol} ${d.status}` : d.reasons.join('; ') };
+  };
+  const confirmations = new ConfirmationService({ store, clock, notifier, timeoutSeconds: config.SMS_CONFIRMATION_TIMEOUT, operatorPhone: config.OPERATOR_PHONE_NUMBER ?? 'console', execute });
+
+  const scheduler = new Scheduler({ clock, logger: opts.logger, store });
+  scheduler.register({
+    name: 'confirmations.expire',
+    cron: '* * * * *',
+    description: 'expire confirmations past SMS_CONFIRMATION_TIMEOUT',
+    fn: async () => {
+      const n = await confirmations.expireStale();
+      if (n > 0) opts.logger.info({ expired: n }, 'confirmations expired');
+    },
+  });
+
+  let redis: Redis | undefined;
+  if (config.REDIS_URL) {
+    const { Redis: RedisClient } = await import('ioredis');
+    redis = new RedisClient(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  }
+  const deps: ServerDeps = {
+    store,
+    config,
+    clock,
+    confirmations,
+    gate,
+    logger: opts.logger,
+    // An API-only instance (schedules run elsewhere) reports no scheduler.
+    ...(opts.schedules === false ? {} : { scheduler }),
+    health: [brokerCheck(paper), dataProviderCheck(provider), ...(opts.schedules === false ? [] : [schedulerCheck(scheduler)])],
+    ...(config.TWILIO_AUTH_TOKEN ? { twilio: { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL } } : {}),
+    options: { ...opts.options, ...(redis ? { rateLimitRedis: redis } : {}) },
+  };
+  return {
+    deps,
+    scheduler,
+    provider,
+    async close() {
+      await scheduler.stop();
+      await redis?.quit().catch(() => undefined);
+      await store.close();
+    },
+  };
+}
+
+async function makeNotifier(config: Config): Promise<Notifier> {
+  if (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM) {
+    const { TwilioSmsNotifier } = await import('../adapters/notify/twilioSms.ts');
+    return new TwilioSmsNotifier({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, from: config.TWILIO_FROM });
+  }
+  return new ConsoleNotifier(process.stderr);
+}

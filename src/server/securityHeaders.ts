@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Headers on every API response (helmet's defaults, minus what a JSON API does not need). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  'x-dns-prefetch-control': 'off',
+  'x-permitted-cross-domain-policies': 'none',
+};
+
+/** JSON answers run no scripts and may not be framed. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The docs page loads its own scripts, styles and images from this origin. */
+export const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+export interface SecurityHeaderOptions {
+  /** Send Strict-Transport-Security (only meaningful behind HTTPS). */
+  hsts: boolean;
+  /** Path prefix of the docs page, which gets {@link DOCS_CSP}. */
+  docsPrefix: string;
+}
+
+/** Every header of a response to `url`, for hooks and for hijacked (SSE) responses alike. */
+export function securityHeadersFor(url: string, opts: SecurityHeaderOptions): Record<string, string> {
+  const h: Record<string, string> = { ...SECURITY_HEADERS, 'content-security-policy': url.startsWith(opts.docsPrefix) ? DOCS_CSP : API_CSP };
+  if (opts.hsts) h['strict-transport-security'] = 'max-age=31536000; includeSubDomains';
+  return h;
+}
+
+/** Set the security headers in an onSend hook (no helmet dependency), and no-store on API answers. */
+export function installSecurityHeaders(app: FastifyInstance, opts: SecurityHeaderOptions): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    const headers = securityHeadersFor(req.url, opts);
+    for (const [k, v] of Object.entries(headers)) if (!reply.hasHeader(k) || k === 'content-security-policy') reply.header(k, v);
+    if (!reply.hasHeader('cache-control') && !req.url.startsWith(opts.docsPrefix)) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+}
