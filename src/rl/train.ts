@@ -42,6 +42,8 @@ export interface RlTrainOptions {
   numEnvs?: number;
   episodeLength?: number;
   window?: number;
+  /** 2: PPO computes half of every minibatch gradient on a second thread (default 1). */
+  threads?: number;
   onSkip?: SkipLogger;
   /** Called after every PPO iteration / MAML meta-step. */
   onProgress?: (p: TrainProgress) => void;
@@ -143,9 +145,15 @@ export async function trainRl(o: RlTrainOptions): Promise<RlTrainResult> {
   let regimes: Int32Array | undefined;
   let envSteps = 0;
   if (o.agent === 'ppo') {
-    agent = new PpoAgent({ obsDim: env.obsDim, ...ppoOpts });
-    envSteps = (await agent.learn(env, iterations, progress('ppo', iterations))).reduce((a, x) => a + x.envSteps, 0);
+    const ppo = new PpoAgent({ obsDim: env.obsDim, ...ppoOpts, parallelGradients: (o.threads ?? 1) > 1 });
+    try {
+      envSteps = (await ppo.learn(env, iterations, progress('ppo', iterations))).reduce((a, x) => a + x.envSteps, 0);
+    } finally {
+      await ppo.close();
+    }
+    agent = ppo;
   } else {
+    if ((o.threads ?? 1) > 1) notes.push('--threads applies to PPO; the mixture trains on one thread');
     regimes = labelRegimes(s, { fitEnd: split, seed: o.seed });
     const moe = new MoeAgent({ obsDim: env.obsDim, window, ...ppoOpts });
     const expertIters = Math.max(1, Math.ceil(iterations / 2));

@@ -41,6 +41,24 @@ describe('PPO', () => {
     expect(c.w).not.toEqual(a.w);
   });
 
+  it('splitting each minibatch gradient over two threads gives the same training (to float32 rounding), reproducibly', async () => {
+    const run = async (parallelGradients: boolean): Promise<number[]> => {
+      const env = new VecEnv(trend, 4, { episodeLength: 16, seed: 2, window: 4 });
+      const agent = new PpoAgent({ obsDim: env.obsDim, seed: 2, rolloutSteps: 16, seqLen: 16, epochs: 2, minibatchChunks: 4, parallelGradients });
+      try {
+        await agent.learn(env, 2);
+      } finally {
+        await agent.close();
+      }
+      return agent.policy.parameters().flatMap((p) => Array.from(p.data));
+    };
+    const one = await run(false);
+    const two = await run(true);
+    expect(await run(true)).toEqual(two);
+    const maxDiff = one.reduce((m, v, i) => Math.max(m, Math.abs(v - two[i]!)), 0);
+    expect(maxDiff).toBeLessThan(1e-4);
+  });
+
   it('beats a random policy by a wide margin on held-out real data', async () => {
     const s = sampleDaily().find((x) => x.instrument === 'TTRC')!;
     const split = Math.floor(s.close.length * 0.7);

@@ -19,6 +19,7 @@ interface TrainOpts extends CommonOptions {
   finalDir?: string;
   rawDir?: string;
   out?: string;
+  threads?: string;
   store?: boolean;
 }
 
@@ -68,6 +69,7 @@ export const registerRl: CommandModule = (program, ctx) => {
     .option('--final-dir <dir>', 'processed training CSVs', 'data/final')
     .option('--raw-dir <dir>', 'one OHLC CSV per symbol', 'data/raw')
     .option('--out <file>', 'where to save the model (default models/rl/<agent>-seed<seed>.json)')
+    .option('--threads <n>', '2: PPO computes half of each minibatch gradient on a second thread', '1')
     .option('--no-store', 'do not store the evaluation decisions as events')
     .option('--json', 'print one JSON document')
     .action(
@@ -80,7 +82,7 @@ export const registerRl: CommandModule = (program, ctx) => {
         const log = commandLogger(cfg, ctx);
         const line = trainingLine(Boolean(opts.json));
         const res = await trainRl({
-          agent, episodes, seed, instrument: opts.instrument, finalDir: opts.finalDir ?? 'data/final', rawDir: opts.rawDir ?? 'data/raw',
+          agent, episodes, seed, instrument: opts.instrument, threads: positiveIntOption('threads', opts.threads, 1), finalDir: opts.finalDir ?? 'data/final', rawDir: opts.rawDir ?? 'data/raw',
           onSkip: (file, reason) => log.warn({ file, reason }, 'data/final: file skipped'),
           onProgress: (p) => line.update(p),
         });

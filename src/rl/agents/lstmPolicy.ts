@@ -60,6 +60,11 @@ export class LstmPolicy extends Module implements RecurrentPolicy {
     return [w.wIh, w.wHh, w.bIh, w.bHh, this.pi.weight, this.pi.bias!, this.v.weight, this.v.bias!];
   }
 
+  /** Sizes a worker needs to build an identical replica. */
+  replicaSpec(): { obsDim: number; numActions: number; hidden: number; dtype: DType } {
+    return { obsDim: this.obsDim, numActions: this.numActions, hidden: this.hidden, dtype: this.dtype };
+  }
+
   /** Zero (h, c) for n envs. */
   initialState(n: number): Data {
     return alloc(this.dtype, n * this.stateSize);

@@ -8,9 +8,12 @@
  */
 import { BadInputError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
-import { Adam, Tensor, add, alloc, backward, clamp, clipGradNorm, exp, mean, mul, neg, pick, pow, relu, scale, sub, sum, type Data } from '../../ml/nn/index.ts';
+import { Adam, alloc, clipGradNorm, type Data } from '../../ml/nn/index.ts';
 import type { BatchEnv } from '../env/vecEnv.ts';
+import type { LstmPolicy } from './lstmPolicy.ts';
 import type { RecurrentPolicy } from './policy.ts';
+import { GradWorker } from './gradWorker.ts';
+import { type LossCoefs, type PpoLossStats, type PpoMinibatch, ppoLossBackward, sliceMinibatch } from './ppoLoss.ts';
 
 /** PPO hyper-parameters. */
 export interface PpoOptions {
@@ -31,6 +34,8 @@ export interface PpoOptions {
   maxGradNorm?: number;
   /** Divide rewards by the running deviation of the discounted return (SB3's VecNormalize); default true. */
   normalizeRewards?: boolean;
+  /** Compute half of every minibatch's gradient on a worker thread (LSTM policies; default false). */
+  parallelGradients?: boolean;
 }
 
 /** Statistics of one PPO iteration (rollout + update). */
@@ -77,6 +82,7 @@ export class Ppo {
   readonly o: Required<PpoOptions>;
   private state: Data | null = null;
   private iteration = 0;
+  private readonly grads: GradWorker | null = null;
   /** Running discounted return per env and its running moments (reward normalisation). */
   private discRet: Float64Array | null = null;
   private retCount = 0;
@@ -91,11 +97,26 @@ export class Ppo {
       seed: opts.seed ?? 0, rolloutSteps: opts.rolloutSteps ?? 64, seqLen: opts.seqLen ?? 16, epochs: opts.epochs ?? 4,
       minibatchChunks: opts.minibatchChunks ?? 8, gamma: opts.gamma ?? 0.99, lambda: opts.lambda ?? 0.95, clip: opts.clip ?? 0.2,
       vfCoef: opts.vfCoef ?? 0.5, entCoef: opts.entCoef ?? 0.01, lr: opts.lr ?? 3e-4, maxGradNorm: opts.maxGradNorm ?? 0.5,
-      normalizeRewards: opts.normalizeRewards ?? true,
+      normalizeRewards: opts.normalizeRewards ?? true, parallelGradients: opts.parallelGradients ?? false,
     };
     if (this.o.rolloutSteps % this.o.seqLen !== 0) throw new BadInputError(`rolloutSteps (${this.o.rolloutSteps}) must be a multiple of seqLen (${this.o.seqLen})`);
     this.rng = new Rng(this.o.seed);
     this.opt = new Adam(policy.parameters(), { lr: this.o.lr });
+    if (this.o.parallelGradients) {
+      const spec = (policy as unknown as Partial<LstmPolicy>).replicaSpec?.();
+      if (!spec) throw new BadInputError('parallelGradients needs an LSTM policy');
+      this.grads = new GradWorker({ ...spec, coefs: this.coefs() });
+    }
+  }
+
+  /** Loss weights. */
+  private coefs(): LossCoefs {
+    return { clip: this.o.clip, vfCoef: this.o.vfCoef, entCoef: this.o.entCoef };
+  }
+
+  /** Stops the gradient worker, if any. */
+  async close(): Promise<void> {
+    await this.grads?.close();
   }
 
   /** Collects one rollout from `env` (reset on the first call), with GAE advantages. */
@@ -171,8 +192,8 @@ export class Ppo {
   }
 
   /** Clipped-objective update over the rollout's chunks; returns mean losses. */
-  update(roll: Rollout, N: number): { policyLoss: number; valueLoss: number; entropy: number; approxKl: number } {
-    const { rolloutSteps: T, seqLen: L, epochs, minibatchChunks: M0, clip, vfCoef, entCoef, maxGradNorm } = this.o;
+  async update(roll: Rollout, N: number): Promise<{ policyLoss: number; valueLoss: number; entropy: number; approxKl: number }> {
+    const { rolloutSteps: T, seqLen: L, epochs, minibatchChunks: M0, maxGradNorm } = this.o;
     const D = this.policy.obsDim;
     const S = this.policy.stateSize;
     const K = T / L;
@@ -217,28 +238,28 @@ export class Ppo {
         sd = Math.sqrt(sd / adv.length) + 1e-8;
         const advT = alloc(this.policy.dtype, M * L);
         for (let r = 0; r < adv.length; r++) advT[r] = (adv[r]! - mu) / sd;
-        const R = M * L;
-        const out = this.policy.sequence(new Tensor(x, [M, L, D]), st);
-        const newLp = pick(out.logProbs, act);
-        const ratio = exp(sub(newLp, new Tensor(oldLp, [R])));
-        const a = new Tensor(advT, [R]);
-        const s1 = mul(ratio, a);
-        const s2 = mul(clamp(ratio, 1 - clip, 1 + clip), a);
-        const surr = sub(s1, relu(sub(s1, s2))); // min(s1, s2)
-        const policyLoss = neg(mean(surr));
-        const valueLoss = mean(pow(sub(out.values, new Tensor(ret, [R])), 2));
-        const entropy = scale(sum(mul(exp(out.logProbs), out.logProbs)), -1 / R);
-        const loss = add(add(policyLoss, scale(valueLoss, vfCoef)), scale(entropy, -entCoef));
+        const mb: PpoMinibatch = { x, st, act, oldLp, adv: advT, ret, M, L };
+        let stats: PpoLossStats;
         this.opt.zeroGrad();
-        backward(loss);
+        if (this.grads !== null) {
+          // Two halves on two threads; the mean loss over the minibatch is the mean of the halves' means.
+          const h = M >> 1;
+          const far = this.grads.start(params, sliceMinibatch(mb, h, M, D, S), this.coefs());
+          const near = ppoLossBackward(this.policy, sliceMinibatch(mb, 0, h, D, S), this.coefs());
+          const other = await far;
+          params.forEach((p, k) => {
+            const g = p.grad!.data;
+            const o = other.grads[k]!;
+            for (let i = 0; i < g.length; i++) g[i] = 0.5 * (g[i]! + o[i]!);
+          });
+          stats = { policyLoss: 0.5 * (near.policyLoss + other.stats.policyLoss), valueLoss: 0.5 * (near.valueLoss + other.stats.valueLoss), entropy: 0.5 * (near.entropy + other.stats.entropy), kl: 0.5 * (near.kl + other.stats.kl) };
+        } else stats = ppoLossBackward(this.policy, mb, this.coefs());
         clipGradNorm(params, maxGradNorm);
         this.opt.step();
-        pl += policyLoss.item();
-        vl += valueLoss.item();
-        en += entropy.item();
-        let k2 = 0;
-        for (let r = 0; r < R; r++) k2 += oldLp[r]! - newLp.data[r]!;
-        kl += k2 / R;
+        pl += stats.policyLoss;
+        vl += stats.valueLoss;
+        en += stats.entropy;
+        kl += stats.kl;
         count++;
       }
     }
@@ -248,7 +269,7 @@ export class Ppo {
   /** One rollout and one update. */
   async iterate(env: BatchEnv): Promise<PpoIterationStats> {
     const { roll, episodes } = await this.collect(env);
-    const losses = this.update(roll, env.numEnvs);
+    const losses = await this.update(roll, env.numEnvs);
     let rs = 0;
     for (const r of roll.rewards) rs += r;
     this.iteration++;

@@ -76,6 +76,11 @@ export class PpoAgent implements BaseAgent {
     return out;
   }
 
+  /** Stops the trainer's gradient worker, if any. */
+  async close(): Promise<void> {
+    await this.ppo.close();
+  }
+
   /** Versioned JSON with the policy's parameters. */
   save(meta?: Record<string, unknown>): AgentFile {
     const { obsDim, hidden = 32, dtype = 'float32', seed = 0 } = this.opts;
