@@ -36,7 +36,7 @@ export function backtestModel(file: AgentFile, source: string, opts: { rawDir: s
   const feats = featureMatrix(s);
   const env = new TradingEnv(s, { start: from, features: feats, window });
   if (env.obsDim !== Number(file.config.obsDim)) throw new BadInputError(`${source}: the model expects ${String(file.config.obsDim)} observation values, this data gives ${env.obsDim}`);
-  const regimes = file.kind === 'moe' ? labelRegimes(s, { fitEnd: Math.max(60, from) }) : undefined;
+  const regimes = file.kind === 'moe' ? labelRegimes(s, { fitEnd: Math.max(60, from), seed: Number(file.config.seed ?? 42) }) : undefined;
   const ppy = s.timeframe === '1w' ? 52 : 252;
   const ev = runEpisode(agent, env, { record: true, periodsPerYear: ppy, times: s.time, regimes });
   const report: RlBacktestReport = {

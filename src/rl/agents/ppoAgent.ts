@@ -9,7 +9,7 @@ import type { BatchEnv } from '../env/vecEnv.ts';
 import type { AgentFile, BaseAgent, Decision, OnIteration } from './baseAgent.ts';
 import { LstmPolicy } from './lstmPolicy.ts';
 import type { RecurrentPolicy } from './policy.ts';
-import { Ppo, type PpoIterationStats, type PpoOptions } from './ppo.ts';
+import { Ppo, sampleCategorical, type PpoIterationStats, type PpoOptions } from './ppo.ts';
 
 /** Settings of a PPO agent. */
 export interface PpoAgentOptions extends PpoOptions {
@@ -18,7 +18,7 @@ export interface PpoAgentOptions extends PpoOptions {
   dtype?: 'float32' | 'float64';
 }
 
-/** Picks the action (argmax or a draw) and packages the decision of env 0 of a step. */
+/** Picks the action (argmax or a seeded draw) for env 0 and packages the decision with what it was based on. */
 export function decide(policy: RecurrentPolicy, obs: Float32Array, state: { s: Data }, greedy: boolean, rng: Rng): Decision {
   const out = policy.step(obs, 1, state.s);
   state.s = out.state;
@@ -26,17 +26,10 @@ export function decide(policy: RecurrentPolicy, obs: Float32Array, state: { s: D
   let action = 0;
   if (greedy) {
     for (let a = 1; a < A; a++) if (out.probs[a]! > out.probs[action]!) action = a;
-  } else {
-    let u = rng.next();
-    action = A - 1;
-    for (let a = 0; a < A - 1; a++) if ((u -= out.probs[a]!) < 0) return finish(a);
-  }
-  return finish(action);
-  function finish(a: number): Decision {
-    const d: Decision = { action: a, probs: Array.from(out.probs), value: out.values[0]! };
-    if (out.gate) d.gate = Array.from(out.gate);
-    return d;
-  }
+  } else action = sampleCategorical(out.probs, 0, A, rng);
+  const d: Decision = { action, probs: Array.from(out.probs), value: out.values[0]! };
+  if (out.gate) d.gate = Array.from(out.gate);
+  return d;
 }
 
 /** LSTM actor-critic trained with PPO. */
