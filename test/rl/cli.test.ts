@@ -59,3 +59,27 @@ describe('tradepilot rl', () => {
     expect(b.stderr).toMatch(/bad\.json: version/);
   });
 });
+
+describe('training line', () => {
+  it('rewrites one line in place on a TTY and stays silent otherwise or under --json', async () => {
+    const { trainingLine } = await import('../../src/cli/commands/rl.ts');
+    const p = { phase: 'ppo', iteration: 1, iterations: 2, episodes: 8, reward: 0.01, movingAverage: 0.005, policyLoss: -0.01, valueLoss: 0.4 };
+    const mk = (isTTY: boolean): { out: string[]; s: { isTTY: boolean; write: (x: string) => boolean } } => {
+      const out: string[] = [];
+      return { out, s: { isTTY, write: (x: string) => out.push(x) > 0 } };
+    };
+    const tty = mk(true);
+    const line = trainingLine(false, tty.s);
+    line.update(p);
+    line.update({ ...p, iteration: 2 });
+    line.end();
+    expect(tty.out).toHaveLength(3);
+    expect(tty.out[1]).toBe('\r\u001b[2Kppo 2/2  episodes 8  reward 0.0100  avg20 0.0050  policy loss -0.0100  value loss 0.4000');
+    expect(tty.out[2]).toBe('\n');
+    const pipe = mk(false);
+    trainingLine(false, pipe.s).update(p);
+    const json = mk(true);
+    trainingLine(true, json.s).update(p);
+    expect(pipe.out.length + json.out.length).toBe(0);
+  });
+});

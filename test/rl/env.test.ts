@@ -69,6 +69,23 @@ describe('TradingEnv', () => {
     expect(diff).toBeGreaterThan(0);
   });
 
+  it('subtracts a squared-return volatility term when asked', () => {
+    const s = ttrc();
+    const a = new TradingEnv(s, { riskPenalty: 'none', episodeLength: 5, closeAtEnd: false });
+    const b = new TradingEnv(s, { riskPenalty: 'volatility', riskCoef: 2, episodeLength: 5, closeAtEnd: false });
+    a.reset(300);
+    b.reset(300);
+    let prev = 100_000;
+    for (let i = 0; i < 5; i++) {
+      const act = i === 0 ? Action.BUY_LONG : Action.HOLD;
+      const ra = a.step(act);
+      const rb = b.step(act);
+      const ret = (ra.info.equity - prev) / prev;
+      expect(ra.reward - rb.reward).toBeCloseTo(2 * ret * ret * 100 * 100, 10);
+      prev = ra.info.equity;
+    }
+  });
+
   it('no observation contains data from after its step (the future perturbed, the same observations)', () => {
     const s = ttrc();
     const cut = 1500;

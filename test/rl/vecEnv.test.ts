@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
 import { sampleDaily } from '../../src/rl/data/sampleDatasets.ts';
+import { PpoAgent } from '../../src/rl/agents/ppoAgent.ts';
 import { VecEnv } from '../../src/rl/env/vecEnv.ts';
 import { WorkerVecEnv } from '../../src/rl/env/workerVecEnv.ts';
 
@@ -29,6 +30,22 @@ describe('vectorised envs', () => {
       expect(Array.from(b.episodeReturns)).toEqual(Array.from(a.episodeReturns));
     } finally {
       await b.close();
+    }
+  });
+
+  it('PPO trains the same on worker-thread rollouts as on in-thread ones', async () => {
+    const s = sampleDaily().find((x) => x.instrument === 'TTRC')!;
+    const opts = { episodeLength: 16, seed: 4 };
+    const train = async (env: VecEnv | WorkerVecEnv): Promise<number[]> => {
+      const agent = new PpoAgent({ obsDim: env.obsDim, seed: 4, rolloutSteps: 16, seqLen: 16, epochs: 1 });
+      await agent.learn(env, 2);
+      return agent.policy.parameters().flatMap((p) => Array.from(p.data));
+    };
+    const w = new WorkerVecEnv(s, 4, 2, opts);
+    try {
+      expect(await train(w)).toEqual(await train(new VecEnv(s, 4, opts)));
+    } finally {
+      await w.close();
     }
   });
 });

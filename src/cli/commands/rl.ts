@@ -33,7 +33,7 @@ interface BacktestOpts extends CommonOptions {
 const AGENTS: readonly RlAgentKind[] = ['ppo', 'moe', 'maml'];
 
 /** A training line rewritten in place on a TTY (episode, reward, moving average, losses); silent otherwise. */
-function trainingLine(asJson: boolean, stream: NodeJS.WriteStream = process.stderr): { update(p: TrainProgress): void; end(): void } {
+export function trainingLine(asJson: boolean, stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr): { update(p: TrainProgress): void; end(): void } {
   const live = !asJson && stream.isTTY === true && process.env.CI !== 'true';
   let wrote = false;
   return {
