@@ -49,7 +49,9 @@ export class GradWorker {
       };
       this.w.once('message', onMsg);
       this.w.once('error', onErr);
-      this.w.postMessage(msg);
+      // The arrays are fresh copies: move them instead of cloning them again.
+      const moved = [...msg.params, msg.mb.x, msg.mb.st, msg.mb.act, msg.mb.oldLp, msg.mb.adv, msg.mb.ret].map((a) => a.buffer as ArrayBuffer);
+      this.w.postMessage(msg, moved);
     });
   }
 
