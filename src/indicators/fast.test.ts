@@ -94,6 +94,9 @@ const PARAMS: Record<string, Record<string, number>[]> = {
   rvol: [{ n: 20 }],
 };
 
+/** Fast paths that reorder arithmetic for speed, and how far from the kernel they may be. */
+const TOLERANCE: Record<string, number> = { rsi: 1e-13 };
+
 describe('fast batch paths equal the kernel path', () => {
   it('every fast path has parameter cases here', () => {
     expect(Object.keys(FAST_BATCH).sort()).toEqual(Object.keys(PARAMS).sort());
@@ -116,8 +119,9 @@ describe('fast batch paths equal the kernel path', () => {
           const ref = viaKernel(name, cols, p);
           for (let j = 0; j < ref.length; j++) {
             const w = Math.max(worst(fast[j]!, ref[j]!), worst(plain[j]!, ref[j]!));
-            // Same arithmetic in the same order: equal to the last bit (0), well inside the 1e-12 contract.
-            if (w !== 0) bad.push(`${label} ${JSON.stringify(given)} ${def.outputs[j]}: ${w}`);
+            // Same arithmetic in the same order: equal to the last bit (0), well inside the 1e-12 contract;
+            // RSI's batch form steps two bars at a time (a few ulps apart, still far inside it).
+            if (w > (TOLERANCE[name] ?? 0)) bad.push(`${label} ${JSON.stringify(given)} ${def.outputs[j]}: ${w}`);
           }
         }
       }

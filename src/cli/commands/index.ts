@@ -16,6 +16,7 @@ import { registerOptions } from './options.ts';
 import { registerOrders } from './orders.ts';
 import { registerPacks } from './packs.ts';
 import { registerRisk } from './risk.ts';
+import { registerRl } from './rl.ts';
 import { registerRun } from './run.ts';
 import { registerScan } from './scan.ts';
 import { registerServe } from './serve.ts';
@@ -35,6 +36,7 @@ export const commands: readonly CommandModule[] = [
   registerGbdt,
   registerModel,
   registerRisk,
+  registerRl,
   registerOptions,
   registerPacks,
   registerModels,

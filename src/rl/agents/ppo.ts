@@ -1,0 +1,285 @@
+/**
+ * Proximal policy optimisation for a recurrent actor-critic (Schulman et al. 2017): rollouts of
+ * N env copies x T steps, generalised advantage estimation, the clipped surrogate objective,
+ * value loss and entropy bonus, over minibatches of whole sequence chunks for several epochs.
+ * Recurrent state: the state at every chunk start is stored during the rollout and the update
+ * replays each chunk from it; episodes must end on chunk boundaries (episode length a multiple
+ * of `seqLen`), so no chunk spans a reset. All randomness comes from one seeded Rng.
+ */
+import { BadInputError } from '../../core/errors.ts';
+import { Rng } from '../../core/rng.ts';
+import { Adam, alloc, clipGradNorm, type Data } from '../../ml/nn/index.ts';
+import type { BatchEnv } from '../env/vecEnv.ts';
+import type { LstmPolicy } from './lstmPolicy.ts';
+import type { RecurrentPolicy } from './policy.ts';
+import { GradWorker } from './gradWorker.ts';
+import { type LossCoefs, type PpoLossStats, type PpoMinibatch, ppoLossBackward, sliceMinibatch } from './ppoLoss.ts';
+
+/** PPO hyper-parameters. */
+export interface PpoOptions {
+  seed?: number;
+  /** Steps per env per rollout (multiple of seqLen); default 64. */
+  rolloutSteps?: number;
+  /** Chunk length for truncated back-propagation through time; default 16. */
+  seqLen?: number;
+  epochs?: number;
+  /** Chunks per minibatch; default 8. */
+  minibatchChunks?: number;
+  gamma?: number;
+  lambda?: number;
+  clip?: number;
+  vfCoef?: number;
+  entCoef?: number;
+  lr?: number;
+  maxGradNorm?: number;
+  /** Divide rewards by the running deviation of the discounted return (SB3's VecNormalize); default true. */
+  normalizeRewards?: boolean;
+  /** Compute half of every minibatch's gradient on a worker thread (LSTM policies; default false). */
+  parallelGradients?: boolean;
+}
+
+/** Statistics of one PPO iteration (rollout + update). */
+export interface PpoIterationStats {
+  iteration: number;
+  envSteps: number;
+  meanReward: number;
+  /** Mean of the episode returns (equity / initial - 1) finished in this rollout (NaN if none). */
+  episodeReturn: number;
+  episodes: number;
+  policyLoss: number;
+  valueLoss: number;
+  entropy: number;
+  approxKl: number;
+}
+
+/** Rollout storage, time-major [T, N]. */
+interface Rollout {
+  obs: Float32Array;
+  actions: Int32Array;
+  logp: Float64Array;
+  values: Float64Array;
+  rewards: Float64Array;
+  dones: Uint8Array;
+  chunkStates: Data;
+  adv: Float64Array;
+  returns: Float64Array;
+}
+
+/** Samples an index from probabilities `p[off..off+A)`. */
+export function sampleCategorical(p: Float64Array, off: number, A: number, rng: Rng): number {
+  let u = rng.next();
+  for (let a = 0; a < A - 1; a++) {
+    u -= p[off + a]!;
+    if (u < 0) return a;
+  }
+  return A - 1;
+}
+
+/** PPO trainer bound to a policy. */
+export class Ppo {
+  readonly rng: Rng;
+  readonly opt: Adam;
+  readonly o: Required<PpoOptions>;
+  private state: Data | null = null;
+  private iteration = 0;
+  private readonly grads: GradWorker | null = null;
+  /** Running discounted return per env and its running moments (reward normalisation). */
+  private discRet: Float64Array | null = null;
+  private retCount = 0;
+  private retMean = 0;
+  private retM2 = 0;
+
+  constructor(
+    readonly policy: RecurrentPolicy,
+    opts: PpoOptions = {},
+  ) {
+    this.o = {
+      seed: opts.seed ?? 0, rolloutSteps: opts.rolloutSteps ?? 64, seqLen: opts.seqLen ?? 16, epochs: opts.epochs ?? 4,
+      minibatchChunks: opts.minibatchChunks ?? 8, gamma: opts.gamma ?? 0.99, lambda: opts.lambda ?? 0.95, clip: opts.clip ?? 0.2,
+      vfCoef: opts.vfCoef ?? 0.5, entCoef: opts.entCoef ?? 0.01, lr: opts.lr ?? 3e-4, maxGradNorm: opts.maxGradNorm ?? 0.5,
+      normalizeRewards: opts.normalizeRewards ?? true, parallelGradients: opts.parallelGradients ?? false,
+    };
+    if (this.o.rolloutSteps % this.o.seqLen !== 0) throw new BadInputError(`rolloutSteps (${this.o.rolloutSteps}) must be a multiple of seqLen (${this.o.seqLen})`);
+    this.rng = new Rng(this.o.seed);
+    this.opt = new Adam(policy.parameters(), { lr: this.o.lr });
+    if (this.o.parallelGradients) {
+      const spec = (policy as unknown as Partial<LstmPolicy>).replicaSpec?.();
+      if (!spec) throw new BadInputError('parallelGradients needs an LSTM policy');
+      this.grads = new GradWorker({ ...spec, coefs: this.coefs() });
+    }
+  }
+
+  /** Loss weights. */
+  private coefs(): LossCoefs {
+    return { clip: this.o.clip, vfCoef: this.o.vfCoef, entCoef: this.o.entCoef };
+  }
+
+  /** Stops the gradient worker, if any. */
+  async close(): Promise<void> {
+    await this.grads?.close();
+  }
+
+  /** Collects one rollout from `env` (reset on the first call), with GAE advantages. */
+  async collect(env: BatchEnv): Promise<{ roll: Rollout; episodes: number[] }> {
+    const { rolloutSteps: T, seqLen: L, gamma, lambda } = this.o;
+    const N = env.numEnvs;
+    const D = env.obsDim;
+    const A = this.policy.numActions;
+    const S = this.policy.stateSize;
+    if (D !== this.policy.obsDim) throw new BadInputError(`env observations have ${D} values, the policy expects ${this.policy.obsDim}`);
+    if (this.state === null) {
+      await env.reset();
+      this.state = this.policy.initialState(N);
+    }
+    const roll: Rollout = {
+      obs: new Float32Array(T * N * D), actions: new Int32Array(T * N), logp: new Float64Array(T * N), values: new Float64Array(T * N),
+      rewards: new Float64Array(T * N), dones: new Uint8Array(T * N), chunkStates: alloc(this.policy.dtype, (T / L) * N * S),
+      adv: new Float64Array(T * N), returns: new Float64Array(T * N),
+    };
+    const episodes: number[] = [];
+    const acts = new Int32Array(N);
+    for (let t = 0; t < T; t++) {
+      if (t % L === 0) roll.chunkStates.set(this.state, (t / L) * N * S);
+      roll.obs.set(env.obs, t * N * D);
+      const out = this.policy.step(env.obs, N, this.state);
+      for (let i = 0; i < N; i++) {
+        const a = sampleCategorical(out.probs, i * A, A, this.rng);
+        acts[i] = a;
+        roll.actions[t * N + i] = a;
+        roll.logp[t * N + i] = Math.log(Math.max(out.probs[i * A + a]!, 1e-12));
+        roll.values[t * N + i] = out.values[i]!;
+      }
+      await env.step(acts);
+      this.state = out.state;
+      this.discRet ??= new Float64Array(N);
+      for (let i = 0; i < N; i++) {
+        let r = env.rewards[i]!;
+        if (this.o.normalizeRewards) {
+          const g = (this.discRet[i] = this.discRet[i]! * gamma + r);
+          this.retCount++;
+          const dlt = g - this.retMean;
+          this.retMean += dlt / this.retCount;
+          this.retM2 += dlt * (g - this.retMean);
+          const sd = this.retCount > 1 ? Math.sqrt(this.retM2 / (this.retCount - 1)) : 1;
+          r /= sd + 1e-8;
+        }
+        roll.rewards[t * N + i] = r;
+        const d = env.dones[i]!;
+        roll.dones[t * N + i] = d;
+        if (d) {
+          if ((t + 1) % L !== 0) throw new BadInputError(`an episode ended inside a training chunk (step ${t + 1} of the rollout): use an episode length that is a multiple of seqLen (${L})`);
+          episodes.push(env.episodeReturns[i]!);
+          this.discRet[i] = 0;
+          this.state.fill(0, i * S, (i + 1) * S);
+        }
+      }
+    }
+    // Bootstrap value of the state after the last step.
+    const last = this.policy.step(env.obs, N, this.state).values;
+    for (let i = 0; i < N; i++) {
+      let gae = 0;
+      for (let t = T - 1; t >= 0; t--) {
+        const k = t * N + i;
+        const nonTerminal = roll.dones[k] ? 0 : 1;
+        const nextV = t === T - 1 ? last[i]! : roll.values[k + N]!;
+        const delta = roll.rewards[k]! + gamma * nextV * nonTerminal - roll.values[k]!;
+        gae = delta + gamma * lambda * nonTerminal * gae;
+        roll.adv[k] = gae;
+        roll.returns[k] = gae + roll.values[k]!;
+      }
+    }
+    return { roll, episodes };
+  }
+
+  /** Clipped-objective update over the rollout's chunks; returns mean losses. */
+  async update(roll: Rollout, N: number): Promise<{ policyLoss: number; valueLoss: number; entropy: number; approxKl: number }> {
+    const { rolloutSteps: T, seqLen: L, epochs, minibatchChunks: M0, maxGradNorm } = this.o;
+    const D = this.policy.obsDim;
+    const S = this.policy.stateSize;
+    const K = T / L;
+    const chunks = new Int32Array(K * N).map((_, j) => j);
+    const M = Math.min(M0, K * N);
+    let pl = 0;
+    let vl = 0;
+    let en = 0;
+    let kl = 0;
+    let count = 0;
+    const params = this.policy.parameters();
+    for (let ep = 0; ep < epochs; ep++) {
+      this.rng.shuffle(chunks);
+      for (let b0 = 0; b0 + M <= chunks.length; b0 += M) {
+        const x = alloc(this.policy.dtype, M * L * D);
+        const st = alloc(this.policy.dtype, M * S);
+        const act = new Int32Array(M * L);
+        const oldLp = alloc(this.policy.dtype, M * L);
+        const adv = new Float64Array(M * L);
+        const ret = alloc(this.policy.dtype, M * L);
+        for (let m = 0; m < M; m++) {
+          const j = chunks[b0 + m]!;
+          const k = Math.floor(j / N);
+          const i = j % N;
+          st.set(roll.chunkStates.subarray((k * N + i) * S, (k * N + i + 1) * S), m * S);
+          for (let l = 0; l < L; l++) {
+            const src = (k * L + l) * N + i;
+            const r = m * L + l;
+            x.set(roll.obs.subarray(src * D, (src + 1) * D), r * D);
+            act[r] = roll.actions[src]!;
+            oldLp[r] = roll.logp[src]!;
+            adv[r] = roll.adv[src]!;
+            ret[r] = roll.returns[src]!;
+          }
+        }
+        // Advantages normalised per minibatch (the reference implementations' default).
+        let mu = 0;
+        for (const v of adv) mu += v;
+        mu /= adv.length;
+        let sd = 0;
+        for (const v of adv) sd += (v - mu) ** 2;
+        sd = Math.sqrt(sd / adv.length) + 1e-8;
+        const advT = alloc(this.policy.dtype, M * L);
+        for (let r = 0; r < adv.length; r++) advT[r] = (adv[r]! - mu) / sd;
+        const mb: PpoMinibatch = { x, st, act, oldLp, adv: advT, ret, M, L };
+        let stats: PpoLossStats;
+        this.opt.zeroGrad();
+        if (this.grads !== null) {
+          // Two halves on two threads; the mean loss over the minibatch is the mean of the halves' means.
+          const h = M >> 1;
+          const far = this.grads.start(params, sliceMinibatch(mb, h, M, D, S), this.coefs());
+          const near = ppoLossBackward(this.policy, sliceMinibatch(mb, 0, h, D, S), this.coefs());
+          const other = await far;
+          params.forEach((p, k) => {
+            const g = p.grad!.data;
+            const o = other.grads[k]!;
+            for (let i = 0; i < g.length; i++) g[i] = 0.5 * (g[i]! + o[i]!);
+          });
+          stats = { policyLoss: 0.5 * (near.policyLoss + other.stats.policyLoss), valueLoss: 0.5 * (near.valueLoss + other.stats.valueLoss), entropy: 0.5 * (near.entropy + other.stats.entropy), kl: 0.5 * (near.kl + other.stats.kl) };
+        } else stats = ppoLossBackward(this.policy, mb, this.coefs());
+        clipGradNorm(params, maxGradNorm);
+        this.opt.step();
+        pl += stats.policyLoss;
+        vl += stats.valueLoss;
+        en += stats.entropy;
+        kl += stats.kl;
+        count++;
+      }
+    }
+    return { policyLoss: pl / count, valueLoss: vl / count, entropy: en / count, approxKl: kl / count };
+  }
+
+  /** One rollout and one update. */
+  async iterate(env: BatchEnv): Promise<PpoIterationStats> {
+    const { roll, episodes } = await this.collect(env);
+    const losses = await this.update(roll, env.numEnvs);
+    let rs = 0;
+    for (const r of roll.rewards) rs += r;
+    this.iteration++;
+    return {
+      iteration: this.iteration,
+      envSteps: roll.rewards.length,
+      meanReward: rs / roll.rewards.length,
+      episodeReturn: episodes.length ? episodes.reduce((a, b) => a + b, 0) / episodes.length : NaN,
+      episodes: episodes.length,
+      ...losses,
+    };
+  }
+}
