@@ -13,6 +13,7 @@ import { ConfirmationService, type ExecuteConfirmed } from '../live/confirm/conf
 import { OrderGate } from '../live/execution/orderGate.ts';
 import type { Notifier } from '../live/notifier.ts';
 import { Scheduler } from '../live/scheduler.ts';
+import { agentScheduleFromEnv, registerAgentJob } from '../strategy/agent/agentJob.ts';
 import type { ServerDeps, ServerOptions } from './deps.ts';
 import { brokerCheck, dataProviderCheck, schedulerCheck } from './health.ts';
 
@@ -64,6 +65,10 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
       if (n > 0) opts.logger.info({ expired: n }, 'confirmations expired');
     },
   });
+
+  // The agent's daily run (AGENT_CRON, default after the US close; AGENT_CRON=off disables it).
+  const agentSchedule = agentScheduleFromEnv(opts.env);
+  if (agentSchedule) registerAgentJob(scheduler, { store, clock, provider, confirmations, modelDir: config.MODEL_DIR, threshold: config.SIGNAL_CONFIDENCE_THRESHOLD, logger: opts.logger }, agentSchedule);
 
   let redis: Redis | undefined;
   if (config.REDIS_URL) {
