@@ -6,6 +6,7 @@ import type { Clock } from '../core/time.ts';
 import type { ConfirmationService } from '../live/confirm/confirmations.ts';
 import type { OrderGate } from '../live/execution/orderGate.ts';
 import type { Scheduler } from '../live/scheduler.ts';
+import type { ScanRouteDeps } from '../strategy/scan/routes.ts';
 import type { ApiKeyService } from './auth/apiKeys.ts';
 import type { Role } from './auth/roles.ts';
 import type { HealthCheck } from './health.ts';
@@ -64,5 +65,7 @@ export interface ServerDeps {
   scheduler?: Scheduler;
   /** Mounts POST /webhooks/twilio/sms when given (TWILIO_AUTH_TOKEN, PUBLIC_URL). */
   twilio?: { authToken: string; publicUrl?: string };
+  /** Mounts POST /api/ml/scan and /api/ml/predict when given. */
+  scan?: ScanRouteDeps;
   options?: Partial<ServerOptions>;
 }

@@ -14,6 +14,9 @@ import { OrderGate } from '../live/execution/orderGate.ts';
 import type { Notifier } from '../live/notifier.ts';
 import { Scheduler } from '../live/scheduler.ts';
 import { agentScheduleFromEnv, registerAgentJob } from '../strategy/agent/agentJob.ts';
+import type { ScanRouteDeps } from '../strategy/scan/routes.ts';
+import { loadScanPipeline, retrainScanModels, WEEKLY_RETRAIN_CRON } from '../strategy/scan/service.ts';
+import type { ScanPipeline } from '../strategy/scan/pipeline.ts';
 import type { ServerDeps, ServerOptions } from './deps.ts';
 import { brokerCheck, dataProviderCheck, schedulerCheck } from './health.ts';
 
@@ -35,7 +38,7 @@ const PAPER_CASH = 100_000;
  * with USE_MOCK_DATA), and the scheduler with the confirmation expiry sweep.
  * Later features register their jobs on `scheduler` before it starts.
  */
-export async function buildRuntime(config: Config, opts: { logger: Logger; env?: NodeJS.ProcessEnv; clock?: Clock; options?: Partial<ServerOptions>; schedules?: boolean }): Promise<Runtime> {
+export async function buildRuntime(config: Config, opts: { logger: Logger; env?: NodeJS.ProcessEnv; clock?: Clock; options?: Partial<ServerOptions>; schedules?: boolean; scanUniverse?: string }): Promise<Runtime> {
   const clock = opts.clock ?? systemClock;
   const store = await openStore(config);
   const paper = new PaperBroker({ initCash: PAPER_CASH, costs: costModel(), fillAt: 'close', clock });
@@ -69,6 +72,25 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
   // The agent's daily run (AGENT_CRON, default after the US close; AGENT_CRON=off disables it).
   const agentSchedule = agentScheduleFromEnv(opts.env);
   if (agentSchedule) registerAgentJob(scheduler, { store, clock, provider, confirmations, modelDir: config.MODEL_DIR, threshold: config.SIGNAL_CONFIDENCE_THRESHOLD, logger: opts.logger }, agentSchedule);
+  // The ML scan: models load on first use (404 with the train command until they exist) and again after each weekly retraining.
+  const scanUniverse = opts.scanUniverse ?? (config.USE_MOCK_DATA ? 'mock:1500' : 'dow30');
+  let scanPipeline: Promise<ScanPipeline> | undefined;
+  const scan: ScanRouteDeps = {
+    pipeline: () => {
+      scanPipeline ??= loadScanPipeline({ universe: scanUniverse, modelRoot: config.MODEL_DIR, store, clock });
+      scanPipeline.catch(() => (scanPipeline = undefined));
+      return scanPipeline;
+    },
+  };
+  scheduler.register({
+    name: 'scan.retrain',
+    cron: WEEKLY_RETRAIN_CRON,
+    description: `retrain the scan models on ${scanUniverse} (weekly)`,
+    fn: async () => {
+      await retrainScanModels({ universe: scanUniverse, modelRoot: config.MODEL_DIR, store, clock });
+      scanPipeline = undefined;
+    },
+  });
 
   let redis: Redis | undefined;
   if (config.REDIS_URL) {
@@ -85,6 +107,7 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     // An API-only instance (schedules run elsewhere) reports no scheduler.
     ...(opts.schedules === false ? {} : { scheduler }),
     health: [brokerCheck(paper), dataProviderCheck(provider), ...(opts.schedules === false ? [] : [schedulerCheck(scheduler)])],
+    scan,
     ...(config.TWILIO_AUTH_TOKEN ? { twilio: { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL } } : {}),
     options: { ...opts.options, ...(redis ? { rateLimitRedis: redis } : {}) },
   };

@@ -19,6 +19,7 @@ import { registerPacks } from './packs.ts';
 import { registerRisk } from './risk.ts';
 import { registerRl } from './rl.ts';
 import { registerRun } from './run.ts';
+import { registerScan } from './scan.ts';
 import { registerServe } from './serve.ts';
 import { registerSmoke } from './smoke.ts';
 import { registerSweep } from './sweep.ts';
@@ -27,6 +28,7 @@ import { registerWorker } from './worker.ts';
 /** Every top-level command, in the order `--help` lists them. One file per command. */
 export const commands: readonly CommandModule[] = [
   registerRun,
+  registerScan,
   registerData,
   registerIndicators,
   registerFeatures,
