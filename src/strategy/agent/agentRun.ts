@@ -96,7 +96,7 @@ export async function runAgent(deps: AgentDeps, opts: AgentRunOptions): Promise<
 
   const signal = decideSignal(symbol, m, data.bars.close, [loaded.classifier, loaded.lstm], opts.signal);
   await log('agent.prediction', { ...signal, drill, threshold: deps.threshold });
-  logger?.info({ prediction_id: predictionId, model_version: models.version, action: signal.action, confidence: signal.confidence, drill }, signal.line);
+  logger?.info({ event: 'agent.prediction', prediction_id: predictionId, model_version: models.version, features: featureRow(m, last), action: signal.action, confidence: signal.confidence, drill }, signal.line);
 
   const result: AgentRunResult = { prediction_id: predictionId, drill, prediction: signal, models, warnings: loaded.warnings, alert: null, no_alert_reason: null, confirmation_id: null, confirmation: null, text: null };
   if (signal.action === 'HOLD') result.no_alert_reason = 'the ensemble says HOLD';
