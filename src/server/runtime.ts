@@ -13,6 +13,7 @@ import { ConfirmationService, type ExecuteConfirmed } from '../live/confirm/conf
 import { OrderGate } from '../live/execution/orderGate.ts';
 import type { Notifier } from '../live/notifier.ts';
 import { Scheduler } from '../live/scheduler.ts';
+import { agentScheduleFromEnv, registerAgentJob } from '../strategy/agent/agentJob.ts';
 import type { ScanRouteDeps } from '../strategy/scan/routes.ts';
 import { loadScanPipeline, retrainScanModels, WEEKLY_RETRAIN_CRON } from '../strategy/scan/service.ts';
 import type { ScanPipeline } from '../strategy/scan/pipeline.ts';
@@ -68,6 +69,9 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     },
   });
 
+  // The agent's daily run (AGENT_CRON, default after the US close; AGENT_CRON=off disables it).
+  const agentSchedule = agentScheduleFromEnv(opts.env);
+  if (agentSchedule) registerAgentJob(scheduler, { store, clock, provider, confirmations, modelDir: config.MODEL_DIR, threshold: config.SIGNAL_CONFIDENCE_THRESHOLD, logger: opts.logger }, agentSchedule);
   // The ML scan: models load on first use (404 with the train command until they exist) and again after each weekly retraining.
   const scanUniverse = opts.scanUniverse ?? (config.USE_MOCK_DATA ? 'mock:1500' : 'dow30');
   let scanPipeline: Promise<ScanPipeline> | undefined;

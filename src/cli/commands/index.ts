@@ -1,5 +1,6 @@
 import type { CommandModule } from '../context.ts';
 import { registerAdmin } from './admin.ts';
+import { registerAgent } from './agent.ts';
 import { registerApikey } from './apikey.ts';
 import { registerAudit } from './audit.ts';
 import { registerBacktest } from './backtest.ts';
@@ -42,6 +43,7 @@ export const commands: readonly CommandModule[] = [
   registerModels,
   registerSweep,
   registerWorker,
+  registerAgent,
   registerOrders,
   registerConfirmations,
   registerConfirm,
