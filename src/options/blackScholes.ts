@@ -134,15 +134,20 @@ export function bsPriceBatch(
     }
     const fs = s * Math.exp(-div * ti);
     const fk = k * Math.exp(-rate * ti);
-    const d1 = Math.log(fs / fk) / sd + 0.5 * sd;
+    const ratio = fs / fk;
+    const d1 = Math.log(ratio) / sd + 0.5 * sd;
     const d2 = d1 - sd;
-    out[i] = call ? fs * cdf(d1) - fk * cdf(d2) : fk * cdf(-d2) - fs * cdf(-d1);
+    // exp(-d2^2/2) = exp(-d1^2/2) * fs/fk (the identity fs phi(d1) = fk phi(d2)): one exp serves both tails.
+    const e1 = Math.exp(-0.5 * d1 * d1);
+    let e2 = e1 * ratio;
+    if (!(e1 > 0) || !(e2 < Infinity)) e2 = Math.exp(-0.5 * d2 * d2);
+    out[i] = call ? fs * cdfGivenTail(d1, e1) - fk * cdfGivenTail(d2, e2) : fk * cdfGivenTail(-d2, e2) - fs * cdfGivenTail(-d1, e1);
   }
   return out;
 }
 
-// N(x) = erfc(-x / sqrt 2) / 2 with Cody's rational approximations and one exp.
-function cdf(x: number): number {
+/** N(x) = erfc(-x / sqrt 2) / 2 by Cody's rational approximations, given e = exp(-x^2 / 2) (one exp per tail, shared where it can be). */
+function cdfGivenTail(x: number, e: number): number {
   const z = -x * Math.SQRT1_2;
   const ax = Math.abs(z);
   let r: number;
@@ -161,6 +166,6 @@ function cdf(x: number): number {
     const den = ((((q + 2.56852019228982242) * q + 1.87295284992346725) * q + 0.527905102951428412) * q + 0.0605183413124413191) * q + 0.00233520497626869185;
     r = (0.564189583547755073 - (q * num) / den) / ax;
   }
-  r *= Math.exp(-ax * ax);
+  r *= e;
   return z < 0 ? 1 - 0.5 * r : 0.5 * r;
 }
