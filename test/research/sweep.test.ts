@@ -77,7 +77,8 @@ describe('sweeps', () => {
         let asked = 0;
         const run = runSweep(store, new InlineQueue(), sw.id, {
           chunk: 1,
-          pollMs: 100,
+          // Look for a cancel before every task: the sweep is fast enough here to finish between 100 ms polls.
+          pollMs: 0,
           signal: ac.signal,
           onProgress: (p) => {
             if (p.phase === 'running' && p.done >= 2 && asked === 0) {

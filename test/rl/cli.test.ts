@@ -69,7 +69,7 @@ describe('training line', () => {
       return { out, s: { isTTY, write: (x: string) => out.push(x) > 0 } };
     };
     const tty = mk(true);
-    const line = trainingLine(false, tty.s);
+    const line = trainingLine(false, tty.s, {});
     line.update(p);
     line.update({ ...p, iteration: 2 });
     line.end();
@@ -77,9 +77,11 @@ describe('training line', () => {
     expect(tty.out[1]).toBe('\r\u001b[2Kppo 2/2  episodes 8  reward 0.0100  avg20 0.0050  policy loss -0.0100  value loss 0.4000');
     expect(tty.out[2]).toBe('\n');
     const pipe = mk(false);
-    trainingLine(false, pipe.s).update(p);
+    trainingLine(false, pipe.s, {}).update(p);
     const json = mk(true);
-    trainingLine(true, json.s).update(p);
-    expect(pipe.out.length + json.out.length).toBe(0);
+    trainingLine(true, json.s, {}).update(p);
+    const ci = mk(true);
+    trainingLine(false, ci.s, { CI: 'true' }).update(p);
+    expect(pipe.out.length + json.out.length + ci.out.length).toBe(0);
   });
 });

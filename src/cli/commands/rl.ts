@@ -32,9 +32,13 @@ interface BacktestOpts extends CommonOptions {
 
 const AGENTS: readonly RlAgentKind[] = ['ppo', 'moe', 'maml'];
 
-/** A training line rewritten in place on a TTY (episode, reward, moving average, losses); silent otherwise. */
-export function trainingLine(asJson: boolean, stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr): { update(p: TrainProgress): void; end(): void } {
-  const live = !asJson && stream.isTTY === true && process.env.CI !== 'true';
+/** A training line rewritten in place on a TTY (episode, reward, moving average, losses); silent otherwise and in CI logs. */
+export function trainingLine(
+  asJson: boolean,
+  stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): { update(p: TrainProgress): void; end(): void } {
+  const live = !asJson && stream.isTTY === true && env.CI !== 'true';
   let wrote = false;
   return {
     update(p) {
@@ -80,7 +84,7 @@ export const registerRl: CommandModule = (program, ctx) => {
         const seed = positiveIntOption('seed', opts.seed, 1);
         const cfg = commandConfig(ctx, opts);
         const log = commandLogger(cfg, ctx);
-        const line = trainingLine(Boolean(opts.json));
+        const line = trainingLine(Boolean(opts.json), process.stderr, ctx.env);
         const res = await trainRl({
           agent, episodes, seed, instrument: opts.instrument, threads: positiveIntOption('threads', opts.threads, 1), finalDir: opts.finalDir ?? 'data/final', rawDir: opts.rawDir ?? 'data/raw',
           onSkip: (file, reason) => log.warn({ file, reason }, 'data/final: file skipped'),

@@ -107,16 +107,24 @@ export async function runSweep(store: Store, queue: JobQueue, id: string, opts: 
     report('running');
     if (Date.now() - lastEvent >= (opts.heartbeatMs ?? 5000) - 50) void progressEvent().catch(() => {});
   }, opts.heartbeatMs ?? 5000);
-  const poll = setInterval(() => {
-    void sweepStatus(store, id).then((s) => {
-      if (s === 'cancelling') abort.abort();
-    }, () => {});
-  }, opts.pollMs ?? 250);
+  // A `sweep cancel` from another process sets the status to cancelling: look for it between
+  // tasks (at most every pollMs) and on a timer while a long task runs elsewhere.
+  const pollMs = opts.pollMs ?? 250;
+  let lastPoll = Date.now();
+  const checkCancel = async (): Promise<void> => {
+    lastPoll = Date.now();
+    if ((await sweepStatus(store, id).catch(() => undefined)) === 'cancelling') abort.abort();
+  };
+  const poll = setInterval(() => void checkCancel(), Math.max(pollMs, 10));
 
   const runTasks = async (tasks: SweepTask[]): Promise<void> => {
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < tasks.length && !abort.signal.aborted) {
+        if (Date.now() - lastPoll >= pollMs) {
+          await checkCancel();
+          if (abort.signal.aborted) break;
+        }
         const task = tasks[next++]!;
         const res = await queue.run(task, abort.signal);
         await saveRows(store, id, task.fold, res.rows);
