@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { AlpacaBroker } from '../adapters/broker/alpacaBroker.ts';
 import { PaperBroker } from '../adapters/broker/paperBroker.ts';
 import { ConsoleNotifier } from '../adapters/notify/consoleNotifier.ts';
 import { openStore } from '../adapters/store/openStore.ts';
@@ -12,6 +13,7 @@ import { createProvider, resolveProviderName } from '../data/providers/index.ts'
 import { ConfirmationService, type ExecuteConfirmed } from '../live/confirm/confirmations.ts';
 import { OrderGate } from '../live/execution/orderGate.ts';
 import type { Notifier } from '../live/notifier.ts';
+import { OpsMonitor } from '../live/opsMonitor.ts';
 import { Scheduler } from '../live/scheduler.ts';
 import { agentScheduleFromEnv, registerAgentJob } from '../strategy/agent/agentJob.ts';
 import type { ScanRouteDeps } from '../strategy/scan/routes.ts';
@@ -42,7 +44,21 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
   const clock = opts.clock ?? systemClock;
   const store = await openStore(config);
   const paper = new PaperBroker({ initCash: PAPER_CASH, costs: costModel(), fillAt: 'close', clock });
-  const gate = new OrderGate({ store, clock, config, paper });
+  // The live broker exists only with Alpaca credentials; the gate still sends it nothing unless
+  // DRY_RUN=false, ENV=production, the admin key and a recorded approval all hold.
+  let live: AlpacaBroker | undefined;
+  if (config.ALPACA_API_KEY && config.ALPACA_SECRET_KEY) {
+    const { AlpacaBroker: Broker } = await import('../adapters/broker/alpacaBroker.ts');
+    live = new Broker({ keyId: config.ALPACA_API_KEY, secret: config.ALPACA_SECRET_KEY, baseUrl: config.ALPACA_BASE_URL });
+    try {
+      const report = await live.reconcile(store, clock.now());
+      opts.logger.info({ broker: live.name, report }, 'positions reconciled with the broker at start-up');
+    } catch (err) {
+      opts.logger.warn({ broker: live.name, err: (err as Error).message }, 'could not reconcile positions with the broker at start-up');
+      await store.append({ type: 'positions.reconcile_failed', subject: live.name, payload: { error: (err as Error).message } });
+    }
+  }
+  const gate = new OrderGate({ store, clock, config, paper, ...(live ? { live } : {}) });
   const provider = createProvider(resolveProviderName(undefined, { ...opts.env, USE_MOCK_DATA: String(config.USE_MOCK_DATA) }), { env: opts.env, clock });
   const notifier = await makeNotifier(config);
 
@@ -71,6 +87,17 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
 
   // The agent's daily run (AGENT_CRON, default after the US close; AGENT_CRON=off disables it).
   const agentSchedule = agentScheduleFromEnv(opts.env);
+  // Failures and abnormal rates in the audit trail are texted (or logged) to the operator.
+  const ops = new OpsMonitor({ store, notifier, clock, to: config.OPERATOR_PHONE_NUMBER ?? 'console' });
+  scheduler.register({
+    name: 'ops.monitor',
+    cron: '*/5 * * * *',
+    description: 'tell the operator about failures and abnormal order or alert rates',
+    fn: async () => {
+      const sent = await ops.check();
+      if (sent.length > 0) opts.logger.warn({ alerts: sent }, 'ops alerts sent');
+    },
+  });
   if (agentSchedule) registerAgentJob(scheduler, { store, clock, provider, confirmations, modelDir: config.MODEL_DIR, threshold: config.SIGNAL_CONFIDENCE_THRESHOLD, logger: opts.logger }, agentSchedule);
   // The ML scan: models load on first use (404 with the train command until they exist) and again after each weekly retraining.
   const scanUniverse = opts.scanUniverse ?? (config.USE_MOCK_DATA ? 'mock:1500' : 'dow30');
@@ -106,7 +133,7 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     logger: opts.logger,
     // An API-only instance (schedules run elsewhere) reports no scheduler.
     ...(opts.schedules === false ? {} : { scheduler }),
-    health: [brokerCheck(paper), dataProviderCheck(provider), ...(opts.schedules === false ? [] : [schedulerCheck(scheduler)])],
+    health: [brokerCheck(paper), ...(live ? [brokerCheck(live)] : []), dataProviderCheck(provider), ...(opts.schedules === false ? [] : [schedulerCheck(scheduler)])],
     scan,
     ...(config.TWILIO_AUTH_TOKEN ? { twilio: { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL } } : {}),
     options: { ...opts.options, ...(redis ? { rateLimitRedis: redis } : {}) },
