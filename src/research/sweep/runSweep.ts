@@ -147,8 +147,8 @@ export async function runSweep(store: Store, queue: JobQueue, id: string, opts: 
     const tasks: SweepTask[] = [];
     for (const ph of phases) {
       const have = new Set((saved.get(ph.fold) ?? []).map((r) => r.idx));
-      const todo = plan.combos.map((params, idx) => ({ idx, params })).filter((c) => !have.has(c.idx));
-      for (let i = 0; i < todo.length; i += chunk) tasks.push({ sweepId: id, spec: sw.spec, fold: ph.fold, range: ph.range, combos: todo.slice(i, i + chunk), blocks: plan.blocks });
+      const missing = plan.combos.map((params, idx) => ({ idx, params })).filter((c) => !have.has(c.idx));
+      for (let i = 0; i < missing.length; i += chunk) tasks.push({ sweepId: id, spec: sw.spec, fold: ph.fold, range: ph.range, combos: missing.slice(i, i + chunk), blocks: plan.blocks });
     }
     await runTasks(tasks);
     // Phase 2 (walk-forward): each fold's in-sample winner on its out-of-sample window.
