@@ -37,22 +37,15 @@ function compensatedInto(x: Float64Array, n: number, out: Float64Array, sum: boo
   for (let i = firstOut + 1; i < len; i++) {
     const xi = x[i]!;
     const old = x[i - n]!;
+    // CompensatedSum's TwoSums, branch-free: d = xi - old exactly as d + dl, then hi + d
+    // exactly as t + error. Cheaper here than testing where the Sterbenz and Fast2Sum
+    // shortcuts are exact (the tests and their branches cost more than the flops they save).
     const d = xi - old;
-    // The exact error terms of TwoSum, found cheaply where the textbook shortcuts are exact:
-    // Sterbenz (old/2 <= xi <= 2 old: the subtraction is exact) and Fast2Sum (|hi| >= |d|).
-    // Elsewhere the full TwoSum; either way the same bits as CompensatedSum.
-    let dl = 0;
-    if (!(old * 0.5 <= xi && xi <= old * 2)) {
-      const z = d - xi;
-      dl = xi - (d - z) + (-old - z);
-    }
+    const z = d - xi;
+    const dl = xi - (d - z) + (-old - z);
     const t = hi + d;
-    if (hi >= d ? hi >= -d : -hi >= d) {
-      lo += d - (t - hi) + dl;
-    } else {
-      const bb = t - hi;
-      lo += hi - (t - bb) + (d - bb) + dl;
-    }
+    const bb = t - hi;
+    lo += hi - (t - bb) + (d - bb) + dl;
     hi = t;
     out[i] = (hi + lo) * scale;
   }
