@@ -69,7 +69,9 @@ export function rsiInto(c: Float64Array, n: number, out: Float64Array): Float64A
   // Two bars per step: the averages two bars on depend on the current ones through one
   // multiply-add (q^2), which halves the loop-carried latency. The rounding differs from
   // the bar-by-bar stream by a few ulps that do not accumulate (q < 1): far inside 1e-12.
-  const rq = r * q;
+  // Halving is exact, so (d + |d|) * 0.5 * r == (d + |d|) * (0.5 * r): fold it into the weights.
+  const hr = 0.5 * r;
+  const hrq = hr * q;
   const q2 = q * q;
   let prev = c[n]!;
   let i = n + 1;
@@ -81,22 +83,20 @@ export function rsiInto(c: Float64Array, n: number, out: Float64Array): Float64A
     prev = x1;
     const a0 = Math.abs(d0);
     const a1 = Math.abs(d1);
-    const g0 = (d0 + a0) * 0.5;
-    const l0 = (a0 - d0) * 0.5;
-    const g1 = (d1 + a1) * 0.5;
-    const l1 = (a1 - d1) * 0.5;
-    const up0 = g0 * r + up * q;
-    const dn0 = l0 * r + dn * q;
-    up = g1 * r + g0 * rq + up * q2;
-    dn = l1 * r + l0 * rq + dn * q2;
+    const g0 = d0 + a0;
+    const l0 = a0 - d0;
+    const up0 = g0 * hr + up * q;
+    const dn0 = l0 * hr + dn * q;
+    up = (d1 + a1) * hr + g0 * hrq + up * q2;
+    dn = (a1 - d1) * hr + l0 * hrq + dn * q2;
     out[i] = (100 * up0) / (up0 + dn0);
     out[i + 1] = (100 * up) / (up + dn);
   }
   if (i < len) {
     const d = c[i]! - prev;
     const a = Math.abs(d);
-    up = (d + a) * 0.5 * r + up * q;
-    dn = (a - d) * 0.5 * r + dn * q;
+    up = (d + a) * hr + up * q;
+    dn = (a - d) * hr + dn * q;
     out[i] = (100 * up) / (up + dn);
   }
   return out;
