@@ -37,8 +37,9 @@ const f64Uninit = (n: number): Float64Array => new Float64Array(Buffer.allocUnsa
 
 /**
  * TTR RSI in one pass: Wilder averages of gains and losses seeded with their
- * first-n means. Gains and losses are split without branches ((d+|d|)/2 and
- * (|d|-d)/2 are exact), so the steady-state loop has none.
+ * first-n means. Gains and losses are split without branches (d+|d| and |d|-d
+ * are exact), and the loop carries 2n times the averages (U = g + q U with no
+ * multiply by 1/n), which the ratio RSI = 100 U / (U + L) does not see.
  */
 export function rsiInto(c: Float64Array, n: number, out: Float64Array): Float64Array {
   const f = firstReal(c);
@@ -49,8 +50,7 @@ export function rsiInto(c: Float64Array, n: number, out: Float64Array): Float64A
     return out;
   }
   const len = c.length;
-  const r = 1 / n;
-  const q = 1 - r;
+  const q = 1 - 1 / n;
   let up = 0;
   let dn = 0;
   if (len > 0) out[0] = NaN;
@@ -58,20 +58,17 @@ export function rsiInto(c: Float64Array, n: number, out: Float64Array): Float64A
   for (let i = 1; i <= seedAt; i++) {
     const d = c[i]! - c[i - 1]!;
     const a = Math.abs(d);
-    up += (d + a) * 0.5;
-    dn += (a - d) * 0.5;
+    up += d + a;
+    dn += a - d;
     out[i] = NaN;
   }
   if (n >= len) return out;
-  up = up / n;
-  dn = dn / n;
+  // up and dn are now 2n times the seed means.
   out[n] = (100 * up) / (up + dn);
-  // Two bars per step: the averages two bars on depend on the current ones through one
-  // multiply-add (q^2), which halves the loop-carried latency. The rounding differs from
-  // the bar-by-bar stream by a few ulps that do not accumulate (q < 1): far inside 1e-12.
-  // Halving is exact, so (d + |d|) * 0.5 * r == (d + |d|) * (0.5 * r): fold it into the weights.
-  const hr = 0.5 * r;
-  const hrq = hr * q;
+  // Two bars per step: the values two bars on depend on the current ones through one
+  // multiply-add (q^2), which halves the loop-carried latency. Carrying the averages
+  // and splitting gains from losses as above differ from the bar-by-bar stream by a few
+  // ulps that do not accumulate (q < 1): far inside 1e-12.
   const q2 = q * q;
   let prev = c[n]!;
   let i = n + 1;
@@ -85,18 +82,18 @@ export function rsiInto(c: Float64Array, n: number, out: Float64Array): Float64A
     const a1 = Math.abs(d1);
     const g0 = d0 + a0;
     const l0 = a0 - d0;
-    const up0 = g0 * hr + up * q;
-    const dn0 = l0 * hr + dn * q;
-    up = (d1 + a1) * hr + g0 * hrq + up * q2;
-    dn = (a1 - d1) * hr + l0 * hrq + dn * q2;
+    const up0 = g0 + up * q;
+    const dn0 = l0 + dn * q;
+    up = d1 + a1 + g0 * q + up * q2;
+    dn = a1 - d1 + l0 * q + dn * q2;
     out[i] = (100 * up0) / (up0 + dn0);
     out[i + 1] = (100 * up) / (up + dn);
   }
   if (i < len) {
     const d = c[i]! - prev;
     const a = Math.abs(d);
-    up = (d + a) * hr + up * q;
-    dn = (a - d) * hr + dn * q;
+    up = d + a + up * q;
+    dn = a - d + dn * q;
     out[i] = (100 * up) / (up + dn);
   }
   return out;
