@@ -266,6 +266,17 @@ export class Ppo {
     return { policyLoss: pl / count, valueLoss: vl / count, entropy: en / count, approxKl: kl / count };
   }
 
+  /** `iterations` PPO iterations on `env`, reporting each one; returns their statistics. */
+  async run(env: BatchEnv, iterations: number, onIteration?: (s: PpoIterationStats) => void): Promise<PpoIterationStats[]> {
+    const out: PpoIterationStats[] = [];
+    for (let i = 0; i < iterations; i++) {
+      const s = await this.iterate(env);
+      out.push(s);
+      onIteration?.(s);
+    }
+    return out;
+  }
+
   /** One rollout and one update. */
   async iterate(env: BatchEnv): Promise<PpoIterationStats> {
     const { roll, episodes } = await this.collect(env);

@@ -60,13 +60,7 @@ export class PpoAgent implements BaseAgent {
 
   /** PPO iterations on `env`. */
   async learn(env: BatchEnv, iterations: number, onIteration?: OnIteration): Promise<PpoIterationStats[]> {
-    const out: PpoIterationStats[] = [];
-    for (let i = 0; i < iterations; i++) {
-      const s = await this.ppo.iterate(env);
-      out.push(s);
-      onIteration?.(s);
-    }
-    return out;
+    return this.ppo.run(env, iterations, onIteration);
   }
 
   /** Stops the trainer's gradient worker, if any. */

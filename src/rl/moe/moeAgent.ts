@@ -60,10 +60,7 @@ export class MoeAgent implements BaseAgent {
         throw e;
       }
       const ppo = new Ppo(this.policy.experts[k]!, { ...this.opts, seed: (this.opts.seed ?? 0) + 1000 * (k + 1) });
-      for (let i = 0; i < iterations; i++) {
-        const s = await ppo.iterate(env);
-        onIteration?.(k, s);
-      }
+      await ppo.run(env, iterations, (s) => onIteration?.(k, s));
       trained.push(k);
     }
     return trained;
@@ -81,13 +78,7 @@ export class MoeAgent implements BaseAgent {
 
   /** Joint PPO iterations over the whole mixture. */
   async learn(env: BatchEnv, iterations: number, onIteration?: OnIteration): Promise<PpoIterationStats[]> {
-    const out: PpoIterationStats[] = [];
-    for (let i = 0; i < iterations; i++) {
-      const s = await this.ppo.iterate(env);
-      out.push(s);
-      onIteration?.(s);
-    }
-    return out;
+    return this.ppo.run(env, iterations, onIteration);
   }
 
   /** Versioned JSON with every expert's and the gate's parameters. */
