@@ -16,6 +16,7 @@ import type { RouteModule, ServerContext, ZodApp } from './routeModule.ts';
 import { routeModules } from './routes/index.ts';
 import { installSecurityHeaders } from './securityHeaders.ts';
 import { API_VERSION } from './version.ts';
+import { WEB_PREFIX } from './web/staticFiles.ts';
 
 /** Where the interactive API docs live; the OpenAPI 3 document is at /openapi.json. */
 export const DOCS_PREFIX = '/docs';
@@ -46,7 +47,7 @@ export async function buildServer(deps: ServerDeps, modules: readonly RouteModul
   const apiKeys = deps.apiKeys ?? new ApiKeyService(deps.store, deps.clock);
   const metrics = new ServerMetrics(deps.store);
   const tail = new EventTail(deps.store, options.ssePollMs);
-  const headers = { hsts: options.hsts, docsPrefix: DOCS_PREFIX };
+  const headers = { hsts: options.hsts, docsPrefix: DOCS_PREFIX, webPrefix: WEB_PREFIX };
   const ctx: ServerContext = { deps, options, apiKeys, metrics, tail, headers };
 
   app.addHook('onRoute', (route) => {

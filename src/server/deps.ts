@@ -67,5 +67,7 @@ export interface ServerDeps {
   twilio?: { authToken: string; publicUrl?: string };
   /** Mounts POST /api/ml/scan and /api/ml/predict when given. */
   scan?: ScanRouteDeps;
+  /** The built dashboard served under /app (default: web/dist of this checkout). */
+  webDir?: string;
   options?: Partial<ServerOptions>;
 }

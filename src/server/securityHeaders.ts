@@ -14,6 +14,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /** JSON answers run no scripts and may not be framed. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The dashboard runs its own bundled scripts and styles, talks to this origin only, and loads nothing external. */
+export const WEB_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; worker-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 /** The docs page loads its own scripts, styles and images from this origin. */
 export const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -22,11 +25,19 @@ export interface SecurityHeaderOptions {
   hsts: boolean;
   /** Path prefix of the docs page, which gets {@link DOCS_CSP}. */
   docsPrefix: string;
+  /** Path prefix of the web dashboard, which gets {@link WEB_CSP}. */
+  webPrefix?: string;
+}
+
+function cspFor(url: string, opts: SecurityHeaderOptions): string {
+  if (url.startsWith(opts.docsPrefix)) return DOCS_CSP;
+  if (opts.webPrefix && (url === opts.webPrefix || url.startsWith(`${opts.webPrefix}/`) || url.startsWith(`${opts.webPrefix}?`))) return WEB_CSP;
+  return API_CSP;
 }
 
 /** Every header of a response to `url`, for hooks and for hijacked (SSE) responses alike. */
 export function securityHeadersFor(url: string, opts: SecurityHeaderOptions): Record<string, string> {
-  const h: Record<string, string> = { ...SECURITY_HEADERS, 'content-security-policy': url.startsWith(opts.docsPrefix) ? DOCS_CSP : API_CSP };
+  const h: Record<string, string> = { ...SECURITY_HEADERS, 'content-security-policy': cspFor(url, opts) };
   if (opts.hsts) h['strict-transport-security'] = 'max-age=31536000; includeSubDomains';
   return h;
 }
