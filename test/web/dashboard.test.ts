@@ -39,7 +39,7 @@ describe.skipIf(!enabled)('web dashboard in chromium', () => {
       await keyInput.fill(srv.keys.admin);
       await page.getByRole('button', { name: 'Save key' }).click();
     }
-    await page.getByRole('navigation', { name: 'pages' }).getByText('Confirmations').waitFor();
+    await page.locator('main .panel, main .notice').first().waitFor();
     return { page, problems };
   }
 
@@ -60,12 +60,12 @@ describe.skipIf(!enabled)('web dashboard in chromium', () => {
     expect(names.length).toBeGreaterThanOrEqual(3);
     for (const name of names) {
       await page.getByRole('navigation', { name: 'pages' }).getByText(name, { exact: true }).click();
-      await page.locator('main h2').first().waitFor();
+      await page.locator('main .panel, main .notice').first().waitFor();
       await expect.poll(() => page.locator('main').textContent()).not.toContain('loading…');
       await screenshot(page, `page-${name.toLowerCase().replace(/[^a-z]+/g, '-')}`);
       // A direct load of the same URL works too (the server falls back to index.html).
       await page.reload();
-      await page.locator('main h2').first().waitFor();
+      await page.locator('main .panel, main .notice').first().waitFor();
     }
     expect(problems).toEqual([]);
     await page.close();

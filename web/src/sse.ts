@@ -28,12 +28,12 @@ export interface SubscribeOptions {
 }
 
 /** Parse complete frames out of `buffer`; returns the events and the unparsed rest. */
-export function parseFrames(buffer: string): { frames: { id?: string; event?: string; data: string }[]; rest: string } {
-  const frames: { id?: string; event?: string; data: string }[] = [];
+export function parseFrames(buffer: string): { frames: Frame[]; rest: string } {
+  const frames: Frame[] = [];
   const parts = buffer.replace(/\r\n/g, '\n').split('\n\n');
   const rest = parts.pop() ?? '';
   for (const part of parts) {
-    const f: { id?: string; event?: string; data: string } = { data: '' };
+    const f: Frame = { data: '' };
     const data: string[] = [];
     for (const line of part.split('\n')) {
       if (line === '' || line.startsWith(':')) continue;
@@ -44,7 +44,8 @@ export function parseFrames(buffer: string): { frames: { id?: string; event?: st
       else if (field === 'id') f.id = value;
       else if (field === 'event') f.event = value;
     }
-    if (data.length > 0) {
+    // An id-only frame still moves the resume point on.
+    if (data.length > 0 || f.id !== undefined) {
       f.data = data.join('\n');
       frames.push(f);
     }
@@ -52,21 +53,29 @@ export function parseFrames(buffer: string): { frames: { id?: string; event?: st
   return { frames, rest };
 }
 
-/** Follow /stream/events until the returned function is called. */
-export function subscribe(opts: SubscribeOptions): () => void {
+/** A raw SSE frame. */
+export interface Frame {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+/**
+ * Read an SSE endpoint (with the API key) until stopped; after a drop, reconnect
+ * to the URL `url(lastId)` gives. `onFrame` returns true to end the stream for good
+ * (e.g. a sweep finished). Returns the stop function.
+ */
+export function follow(url: (lastId: string | undefined) => string, onFrame: (f: Frame) => boolean | void, onState?: (connected: boolean) => void): () => void {
   const ctl = new AbortController();
-  let last = opts.after;
+  let last: string | undefined;
   let stopped = false;
   const run = async (): Promise<void> => {
     let delay = 1000;
     while (!stopped) {
       try {
-        const q = new URLSearchParams();
-        if (opts.types?.length) q.set('types', opts.types.join(','));
-        if (last !== undefined) q.set('after', String(last));
-        const res = await fetch(`/stream/events${q.size ? `?${q}` : ''}`, { headers: { accept: 'text/event-stream', ...authHeaders() }, signal: ctl.signal });
+        const res = await fetch(url(last), { headers: { accept: 'text/event-stream', ...authHeaders() }, signal: ctl.signal });
         if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
-        opts.onState?.(true);
+        onState?.(true);
         delay = 1000;
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let buf = '';
@@ -77,19 +86,19 @@ export function subscribe(opts: SubscribeOptions): () => void {
           const { frames, rest } = parseFrames(buf);
           buf = rest;
           for (const f of frames) {
-            try {
-              const e = JSON.parse(f.data) as StreamEvent;
-              last = e.seq;
-              opts.onEvent(e);
-            } catch {
-              // A frame that is not an event (never sent by this server): skip it.
+            if (f.id !== undefined) last = f.id;
+            if (onFrame(f) === true) {
+              stopped = true;
+              ctl.abort();
+              onState?.(false);
+              return;
             }
           }
         }
       } catch (err) {
         if (stopped || (err as Error).name === 'AbortError') return;
       }
-      opts.onState?.(false);
+      onState?.(false);
       if (stopped) return;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 15_000);
@@ -100,4 +109,25 @@ export function subscribe(opts: SubscribeOptions): () => void {
     stopped = true;
     ctl.abort();
   };
+}
+
+/** Follow /stream/events (the audit trail, live) until the returned function is called. */
+export function subscribe(opts: SubscribeOptions): () => void {
+  return follow(
+    (lastId) => {
+      const q = new URLSearchParams();
+      if (opts.types?.length) q.set('types', opts.types.join(','));
+      const after = lastId ?? (opts.after !== undefined ? String(opts.after) : undefined);
+      if (after !== undefined) q.set('after', after);
+      return `/stream/events${q.size ? `?${q}` : ''}`;
+    },
+    (f) => {
+      try {
+        opts.onEvent(JSON.parse(f.data) as StreamEvent);
+      } catch {
+        // A frame that is not an event (never sent by this server): skip it.
+      }
+    },
+    opts.onState,
+  );
 }
