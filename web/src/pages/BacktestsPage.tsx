@@ -22,7 +22,8 @@ function RunForm({ models, initialModel }: { models: Model[]; initialModel: stri
   const [strategy, setStrategy] = useState('sma-cross');
   const [fast, setFast] = useState('10');
   const [slow, setSlow] = useState('50');
-  const [model, setModel] = useState(initialModel ?? models[0]?.id ?? '');
+  // The link may name the model by id or by name.
+  const [model, setModel] = useState(models.find((m) => m.id === initialModel || m.name === initialModel)?.id ?? models[0]?.id ?? '');
   const [err, setErr] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fastN = Number(fast);
@@ -141,7 +142,7 @@ export function BacktestsPage({ id, query }: { id?: string; query: URLSearchPara
   return (
     <>
       {id ? <Detail id={id} /> : null}
-      {caps.has('POST', '/backtests') ? <RunForm models={models.data?.items ?? []} initialModel={query.get('model')} /> : null}
+      {caps.has('POST', '/backtests') && (models.data || !caps.has('GET', '/models')) ? <RunForm models={models.data?.items ?? []} initialModel={query.get('model')} /> : null}
       <Panel title="Your backtests">
         <LoadState loading={list.loading && !list.data} error={list.error} empty={list.data && list.data.items.length === 0 ? 'no backtests yet' : false} />
         {list.data && list.data.items.length > 0 ? <DataTable label="backtests" rows={list.data.items} columns={columns} rowKey={(b) => b.id} /> : null}

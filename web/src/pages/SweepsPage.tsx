@@ -65,7 +65,8 @@ export function rangeValues(a: RangeAxis): { values: number[]; error?: string } 
 }
 
 function SweepForm({ models, initialModel }: { models: Model[]; initialModel: string | null }) {
-  const [model, setModel] = useState(initialModel ?? models[0]?.id ?? '');
+  // The link may name the model by id or by name.
+  const [model, setModel] = useState(models.find((m) => m.id === initialModel || m.name === initialModel)?.id ?? models[0]?.id ?? '');
   const [mode, setMode] = useState<'simple' | 'custom'>('simple');
   const [ranges, setRanges] = useState(RANGES);
   const [enums, setEnums] = useState<Record<string, string[]>>({});
