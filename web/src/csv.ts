@@ -1,4 +1,4 @@
-/** CSV text (RFC 4180 quoting) and a browser download of it. */
+/** CSV text (RFC 4180 quoting, spreadsheet formulas defused). Pure: unit-tested from test/web. */
 
 function cell(v: unknown): string {
   const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : Array.isArray(v) ? v.join('/') : JSON.stringify(v);
@@ -10,16 +10,4 @@ function cell(v: unknown): string {
 /** Rows of objects as CSV with the given columns (header first). */
 export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
   return `${[columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
-}
-
-/** Offer text as a file download. */
-export function download(filename: string, content: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

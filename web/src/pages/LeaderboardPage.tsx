@@ -5,7 +5,8 @@
 import { useMemo, useState } from 'react';
 import { api, qs, type Page } from '../api.ts';
 import { useApp } from '../context.ts';
-import { toCsv, download } from '../csv.ts';
+import { toCsv } from '../csv.ts';
+import { download } from '../download.ts';
 import { num, pct, text } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { navigate } from '../router.tsx';

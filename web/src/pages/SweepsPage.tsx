@@ -11,27 +11,14 @@ import { duration, time } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { Link, navigate } from '../router.tsx';
 import { follow } from '../sse.ts';
+import { MAX_COMBOS, rangeValues, type RangeAxis } from '../sweepGrid.ts';
 import type { Model, Sweep } from '../types.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Badge, LoadState, Missing, Notice, Panel, Progress } from '../components/ui.tsx';
 
 /** Combinations of the simple grid: threshold (5) x allowed_hours (3) x top_pct (3). */
 const SIMPLE_COMBOS = 45;
-const MAX_COMBOS = 1000;
 const PER_COMBO_KEY = 'tradepilot.secondsPerCombo';
-
-/** A numeric axis as a range. */
-interface RangeAxis {
-  key: string;
-  label: string;
-  on: boolean;
-  from: string;
-  to: string;
-  step: string;
-  int: boolean;
-  min: number;
-  max?: number;
-}
 
 const RANGES: RangeAxis[] = [
   { key: 'threshold', label: 'threshold', on: true, from: '0.5', to: '0.7', step: '0.05', int: false, min: 0, max: 1 },
@@ -46,23 +33,6 @@ const ENUMS: { key: string; label: string; values: string[] }[] = [
   { key: 'entry_type', label: 'entry type', values: ['level', 'cross'] },
   { key: 'strike_selection', label: 'strike (options)', values: ['ATM', 'OTM_5', 'OTM_10', 'ITM_5', 'ITM_10'] },
 ];
-
-/** The values of a range axis, or an error. */
-export function rangeValues(a: RangeAxis): { values: number[]; error?: string } {
-  const from = Number(a.from);
-  const to = Number(a.to);
-  const step = Number(a.step);
-  if (![from, to, step].every(Number.isFinite)) return { values: [], error: 'from, to and step must be numbers' };
-  if (step <= 0) return { values: [], error: 'step must be above 0' };
-  if (to < from) return { values: [], error: 'to must be at least from' };
-  if (from < a.min || (a.max !== undefined && to > a.max)) return { values: [], error: `values must lie in [${a.min}, ${a.max ?? '∞'}]` };
-  if (a.int && ![from, to, step].every(Number.isInteger)) return { values: [], error: 'whole numbers only' };
-  const n = Math.floor((to - from) / step + 1e-9) + 1;
-  if (n > MAX_COMBOS) return { values: [], error: `${n} values` };
-  // Rounded to the step's decimals so 0.1 + 0.2 shows as 0.3.
-  const dec = (a.step.split('.')[1] ?? '').length + (a.from.split('.')[1] ?? '').length;
-  return { values: Array.from({ length: n }, (_, i) => Number((from + i * step).toFixed(Math.min(10, dec + 2)))) };
-}
 
 function SweepForm({ models, initialModel }: { models: Model[]; initialModel: string | null }) {
   // The link may name the model by id or by name.
