@@ -72,11 +72,12 @@ describe.skipIf(!enabled)('web dashboard in chromium', () => {
   });
 
   it('answers a confirmation YES: the row changes state and the gate records a paper order', async () => {
-    const { confirmation } = await srv.confirmations.request({ symbol: 'AAPL', action: 'BUY', confidence: 0.71, quantity: 5 });
+    const { confirmation } = await srv.confirmations.request({ symbol: 'AAPL', action: 'BUY', confidence: 0.71, quantity: 5, alertId: 'alert-aapl-1' });
     const { page, problems } = await signedIn();
     await page.goto(`${srv.url}/app/confirmations`);
     const row = page.locator(`tr[data-key="${confirmation.id}"]`);
     await expect.poll(() => row.getByTestId('status').textContent()).toBe('pending');
+    expect(await row.textContent()).toContain('alert-aapl-1');
     await screenshot(page, 'confirmation-pending');
     await row.getByRole('button', { name: 'YES' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: confirmation.id }).textContent()).toContain('executed');

@@ -83,6 +83,7 @@ export function ConfirmationsPage() {
                 <th>id</th>
                 <th>symbol</th>
                 <th>action</th>
+                <th>alert</th>
                 <th className="num">qty</th>
                 <th className="num">confidence</th>
                 <th>status</th>
@@ -100,6 +101,7 @@ export function ConfirmationsPage() {
                   </td>
                   <td>{c.symbol}</td>
                   <td>{c.action}</td>
+                  <td className="mono">{c.alertId ?? '–'}</td>
                   <td className="num">{num(c.quantity, 0)}</td>
                   <td className="num">{pct(c.confidence)}</td>
                   <td data-testid="status">
