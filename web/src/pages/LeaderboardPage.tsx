@@ -3,13 +3,14 @@
  * export of the selected rows (or all), and the selected rows side by side.
  */
 import { useMemo, useState } from 'react';
-import { api, qs, type Page } from '../api.ts';
+import { api, errorText, qs, type Page } from '../api.ts';
 import { useApp } from '../context.ts';
 import { toCsv } from '../csv.ts';
 import { download } from '../download.ts';
 import { num, pct, text } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { navigate } from '../router.tsx';
+import { GRIDS, startTraining } from './TrainingPage.tsx';
 import type { LeaderboardRow, Sweep, SweepResults } from '../types.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Badge, LoadState, Missing, Notice, Panel } from '../components/ui.tsx';
@@ -76,6 +77,8 @@ export function LeaderboardPage({ query }: { query: URLSearchParams }) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [gate, setGate] = useState('');
   const [comparing, setComparing] = useState(false);
+  const [grid, setGrid] = useState('default');
+  const [trainError, setTrainError] = useState<string | null>(null);
   const done = useLoad(ok ? (s) => api<Page<Sweep>>('GET', `/sweeps${qs({ status: 'done', limit: 100 })}`, undefined, s) : null, [ok]);
   const results = useLoad(ok && sweepId ? (s) => api<SweepResults>('GET', `/sweeps/${encodeURIComponent(sweepId)}/results`, undefined, s) : null, [ok, sweepId]);
   const rows = useMemo(() => (results.data?.leaderboard.rows ?? []).filter((r) => !gate || r.status === gate), [results.data, gate]);
@@ -96,6 +99,15 @@ export function LeaderboardPage({ query }: { query: URLSearchParams }) {
     const cols = ['rank', 'idx', ...allKeys, 'sharpe', 'total_return', 'trades', 'max_drawdown', 'win_rate', 'status', 'reasons'];
     const flat = out.map((r) => ({ ...r.params, rank: r.rank, idx: r.idx, sharpe: r.sharpe, total_return: r.total_return, trades: r.trades, max_drawdown: r.max_drawdown, win_rate: r.win_rate, status: r.status, reasons: r.reasons.join('; ') }));
     download(`leaderboard-${sweepId?.slice(0, 13) ?? 'sweep'}${picked.length > 0 ? `-${picked.length}-rows` : ''}.csv`, toCsv(cols, flat));
+  };
+  const trainable = picked.filter((r) => r.status !== 'FAIL');
+  const train = async (): Promise<void> => {
+    setTrainError(null);
+    try {
+      navigate(`/training/${(await startTraining(sweepId!, trainable.map((r) => r.rank).sort((a, b) => a - b), grid)).id}`);
+    } catch (e) {
+      setTrainError(errorText(e));
+    }
   };
   const lb = results.data?.leaderboard;
   return (
@@ -142,12 +154,27 @@ export function LeaderboardPage({ query }: { query: URLSearchParams }) {
               <button type="button" className="secondary" disabled={picked.length < 2} onClick={() => setComparing((c) => !c)}>
                 {comparing ? 'Hide comparison' : `Compare ${picked.length} side by side`}
               </button>
+              {caps.has('POST', '/training') ? (
+                <>
+                  <button type="button" className="secondary" disabled={trainable.length === 0} onClick={() => void train()} title="PASS and MARGINAL rows only">
+                    Train {trainable.length} selected
+                  </button>
+                  <select aria-label="training grid" value={grid} onChange={(e) => setGrid(e.target.value)}>
+                    {Object.entries(GRIDS).map(([k, g]) => (
+                      <option key={k} value={k}>
+                        {g.label}
+                      </option>
+                    ))}
+                  </select>
+                </>
+              ) : null}
               {selected.size > 0 ? (
                 <button type="button" className="link" onClick={() => setSelected(new Set())}>
                   clear selection
                 </button>
               ) : null}
             </div>
+            {trainError ? <Notice kind="error">{trainError}</Notice> : null}
             {rows.length === 0 ? <Notice kind="info">no rows with gate {gate}</Notice> : null}
             <DataTable label="leaderboard" rows={rows} columns={columns} rowKey={(r) => String(r.idx)} selected={selected} onSelect={setSelected} initialSort={{ key: 'rank', dir: 'asc' }} />
           </>
