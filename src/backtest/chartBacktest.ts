@@ -96,6 +96,7 @@ function build(symbol: string, time: Float64Array, close: Float64Array, strategy
 export async function symbolBacktest(req: SymbolBacktestRequest, provider = new SampleProvider()): Promise<ChartBacktest> {
   const bars = await provider.getBars({ symbol: req.symbol, timeframe: '1d', start: req.start, end: req.end });
   if (bars.close.length < 2) throw new BadInputError(`start: ${req.symbol} has ${bars.close.length} bars between start and end; a backtest needs at least 2`);
+  if (req.fill === 'next-open' && !bars.fields.open) throw new BadInputError(`fill: ${bars.symbol} has close prices only; fill at the close`, { field: 'fill' });
   const costs = costModel({ feeRate: req.fee, slippageBps: req.slippageBps });
   const r = backtestSingle(bars, req.strategy, { initCash: req.cash, direction: req.direction, fill: req.fill, costs, sizing: { kind: 'equity' }, stops: {} }, { periodsPerYear: 252 });
   return build(bars.symbol, bars.time, bars.close, r.strategy, r.buyHold, r.metrics, r.buyHoldMetrics);

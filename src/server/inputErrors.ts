@@ -14,7 +14,8 @@ export function fieldOfError(err: unknown): string | undefined {
   if (typeof err.details?.field === 'string') return err.details.field;
   const settings = /^(?:stock|option|future) settings: ([A-Za-z_][\w]*)[:,]/.exec(err.message);
   if (settings) return `settings.${settings[1]}`;
-  const m = /^([A-Za-z_][\w.[\]]*): /.exec(err.message);
+  // Field names are lowercase identifiers (a symbol like `AA: ...` is not a field).
+  const m = /^([a-z_][\w.[\]]*): /.exec(err.message);
   return m ? (RENAMED[m[1]!] ?? m[1]) : undefined;
 }
 

@@ -24,9 +24,14 @@ const SymbolParams = z.strictObject({
   rsiUpper: z.number().min(0).max(100).default(70),
   entryPeriod: z.number().int().min(1).max(10_000).default(20),
   exitPeriod: z.number().int().min(1).max(10_000).default(10),
+  /** `vectorbt` reproduces vectorbt's cumsum rounding of moving averages (its crossover ties). */
+  ma: z.enum(['exact', 'vectorbt']).default('exact'),
 });
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar date');
 
 /** What POST /backtests takes: a bundled `symbol` with a built-in strategy, or one of your `model`s. */
 export const BacktestRequestBody = z
@@ -37,7 +42,7 @@ export const BacktestRequestBody = z
     params: z
       .record(z.string(), z.unknown())
       .default({})
-      .describe('symbol: fast, slow, rsiPeriod, rsiLower, rsiUpper, entryPeriod, exitPeriod; model: strategy parameters to override (threshold, top_pct, hold_days, stop_loss, ...)'),
+      .describe('symbol: fast, slow, ma (exact|vectorbt), rsiPeriod, rsiLower, rsiUpper, entryPeriod, exitPeriod; model: strategy parameters to override (threshold, top_pct, hold_days, stop_loss, ...)'),
     start: date.optional().describe('symbol backtests: first date'),
     end: date.optional().describe('symbol backtests: last date'),
     cash: z.number().gt(0).max(1e12).default(10_000).describe('symbol backtests: initial cash'),
