@@ -77,6 +77,7 @@ describe('the OpenAPI document covers every registered route', () => {
         'GET /packs',
         'POST /packs',
         'GET /packs/:id',
+        'GET /packs/:id/preview',
         'PUT /packs/:id',
         'DELETE /packs/:id',
         'GET /models',
@@ -138,7 +139,7 @@ describe('the OpenAPI document covers every registered route', () => {
     expect(op('/packs', 'post').description).toContain('Role: premium');
     expect(op('/packs', 'get').description).toContain('Role: user');
     expect(op('/packs', 'post').requestBody!.content).toHaveProperty('application/yaml');
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Pack', 'PackSummary', 'Model', 'ModelRequest', 'Sweep', 'SweepRequest', 'SweepResults', 'Backtest', 'BacktestSummary', 'BacktestRequest']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Pack', 'PackSummary', 'PackPreview', 'Model', 'ModelRequest', 'Sweep', 'SweepRequest', 'SweepResults', 'Backtest', 'BacktestSummary', 'BacktestRequest']));
   });
 
   it('the docs page (swagger-ui) serves its page and assets, without a key', async () => {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelBacktest } from '../../src/backtest/chartBacktest.ts';
+import { defaultModelSpec } from '../../src/strategy/models/modelSpec.ts';
 import { PACKS_DIR } from '../../src/strategy/packs/load.ts';
 import { bearer, makeHarness, type Harness } from './harness.ts';
 
@@ -50,6 +52,21 @@ describe('packs and models routes', () => {
       expect(res.json().source).toBe(swing);
       expect((await call('GET', '/packs/nosuchpack', h.keys.user)).statusCode).toBe(404);
       expect((await call('GET', '/packs/Bad-Id', h.keys.user)).json().error.field).toBe('id');
+    });
+    it('previews a pack: its default model backtested beside buy-and-hold, as a direct evaluation gives', async () => {
+      const res = await call('GET', '/packs/swingsigma/preview', h.keys.user);
+      expect(res.statusCode).toBe(200);
+      const p = res.json();
+      const { pack } = (await call('GET', '/packs/swingsigma', h.keys.user)).json();
+      const spec = defaultModelSpec(pack);
+      const direct = await modelBacktest(spec, spec.params);
+      expect(p).toMatchObject({ id: 'swingsigma', version: pack.version, strategy: 'pullback', summary: { symbol: 'TTRC', end: '2006-12-29' } });
+      expect(p.summary.metrics.total_return).toBe(direct.summary.metrics.total_return);
+      expect(p.summary.buyHold.total_return).toBe(direct.summary.buyHold.total_return);
+      expect(p.series.equity).toEqual(direct.series.equity);
+      expect(p.series.time).toHaveLength(p.summary.bars);
+      expect((await call('GET', '/packs/swingsigma/preview', h.keys.user)).json()).toEqual(p);
+      expect((await call('GET', '/packs/nosuchpack/preview', h.keys.user)).statusCode).toBe(404);
     });
     it('401 without a key; 403 for a user key creating a custom pack, audited', async () => {
       expect((await call('GET', '/packs')).statusCode).toBe(401);

@@ -21,6 +21,7 @@ const CASES: Case[] = [
   { method: 'GET', route: '/packs', role: 'user', ok: { url: '/packs' }, bad: { url: '/packs?instrument=bond', field: 'instrument' } },
   { method: 'POST', route: '/packs', role: 'premium', ok: { url: '/packs', body: 'namespace: xx\n', yaml: true }, bad: { url: '/packs', body: [1], field: 'body' }, forbidden: { url: '/packs', body: 'namespace: xx\n' } },
   { method: 'GET', route: '/packs/:id', role: 'user', ok: { url: '/packs/swingsigma' }, bad: { url: '/packs/BAD!', field: 'id' } },
+  { method: 'GET', route: '/packs/:id/preview', role: 'user', ok: { url: '/packs/nosuch/preview' }, bad: { url: '/packs/BAD!/preview', field: 'id' } },
   { method: 'PUT', route: '/packs/:id', role: 'premium', ok: { url: '/packs/nosuch', body: {} }, bad: { url: '/packs/BAD!', body: {}, field: 'id' }, forbidden: { url: '/packs/nosuch', body: {} } },
   { method: 'DELETE', route: '/packs/:id', role: 'premium', ok: { url: '/packs/nosuch' }, bad: { url: '/packs/BAD!', field: 'id' }, forbidden: { url: '/packs/nosuch' } },
   { method: 'GET', route: '/models', role: 'user', ok: { url: '/models' }, bad: { url: '/models?limit=0', field: 'limit' } },

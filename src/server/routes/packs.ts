@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { modelBacktest, type ChartBacktest } from '../../backtest/chartBacktest.ts';
+import { defaultModelSpec } from '../../strategy/models/modelSpec.ts';
 import { PackCatalog, type PackEntry, type PackViewer } from '../../strategy/packs/packStore.ts';
 import { INSTRUMENTS, PackSchema } from '../../strategy/packs/schema.ts';
 import { pageArray } from '../arrayPage.ts';
@@ -71,6 +73,20 @@ function sourceOf(body: z.infer<typeof PackInput>): string {
   return typeof body === 'string' ? body : JSON.stringify(body, null, 2);
 }
 
+/** A pack's default model backtested over its data window: the card's performance preview. */
+export const PackPreviewBody = z
+  .object({
+    id: z.string(),
+    version: z.string(),
+    strategy: z.string(),
+    summary: z.object({ symbol: z.string(), start: z.string(), end: z.string(), bars: z.number().int(), initCash: z.number(), metrics: z.record(z.string(), z.number().nullable()), buyHold: z.record(z.string(), z.number().nullable()) }),
+    series: z.object({ time: z.array(z.number()), equity: z.array(z.number()), buyHoldEquity: z.array(z.number()) }),
+  })
+  .meta({ id: 'PackPreview' });
+
+/** Previews kept per pack version and text (a backtest per card view would be wasteful). */
+const PREVIEW_CACHE = 64;
+
 const IdParams = z.object({ id: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_]*$/, 'a pack namespace') });
 
 function viewerOf(req: FastifyRequest): PackViewer {
@@ -84,6 +100,7 @@ export const packRoutes: RouteModule = {
     const tags = ['packs'];
     const catalog = new PackCatalog(deps.store, deps.packsDir, () => deps.clock.now());
     const premium = { auth: 'premium' as const };
+    const previews = new Map<string, Promise<ChartBacktest>>();
     // Pack files are YAML: accept them as text in this scope only.
     app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -142,6 +159,32 @@ export const packRoutes: RouteModule = {
       '/packs/:id',
       { schema: { summary: 'One pack with its validated document and source', tags, params: IdParams, response: { 200: PackBody, ...errorResponses(400, 401, 404, 429) } } },
       async (req) => full(await catalog.get(req.params.id, viewerOf(req))),
+    );
+
+    app.get(
+      '/packs/:id/preview',
+      {
+        schema: {
+          summary: 'Performance preview: the pack\'s default model backtested over its data window, beside buy-and-hold',
+          tags,
+          params: IdParams,
+          response: { 200: PackPreviewBody, ...errorResponses(400, 401, 404, 429) },
+        },
+      },
+      async (req) => {
+        const e = await catalog.get(req.params.id, viewerOf(req));
+        const spec = defaultModelSpec(e.pack);
+        const key = `${e.namespace}\u0000${e.source}`;
+        let run = previews.get(key);
+        if (!run) {
+          if (previews.size >= PREVIEW_CACHE) previews.delete(previews.keys().next().value!);
+          run = modelBacktest(spec, spec.params);
+          previews.set(key, run);
+          run.catch(() => previews.delete(key));
+        }
+        const r = await withFieldErrors(() => run);
+        return { id: e.namespace, version: e.pack.version, strategy: spec.strategy, summary: r.summary, series: { time: r.series.time, equity: r.series.equity, buyHoldEquity: r.series.buyHoldEquity } };
+      },
     );
 
     app.put(
