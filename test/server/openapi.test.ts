@@ -89,6 +89,7 @@ describe('the OpenAPI document covers every registered route', () => {
         'POST /models/:id/unpublish',
         'GET /sweeps',
         'POST /sweeps',
+        'POST /sweeps/estimate',
         'GET /sweeps/:id',
         'GET /sweeps/:id/results',
         'DELETE /sweeps/:id',
@@ -139,7 +140,7 @@ describe('the OpenAPI document covers every registered route', () => {
     expect(op('/packs', 'post').description).toContain('Role: premium');
     expect(op('/packs', 'get').description).toContain('Role: user');
     expect(op('/packs', 'post').requestBody!.content).toHaveProperty('application/yaml');
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Pack', 'PackSummary', 'PackPreview', 'Model', 'ModelRequest', 'Sweep', 'SweepRequest', 'SweepResults', 'Backtest', 'BacktestSummary', 'BacktestRequest']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Pack', 'PackSummary', 'PackPreview', 'Model', 'ModelRequest', 'Sweep', 'SweepRequest', 'SweepEstimate', 'SweepResults', 'Backtest', 'BacktestSummary', 'BacktestRequest']));
   });
 
   it('the docs page (swagger-ui) serves its page and assets, without a key', async () => {

@@ -65,6 +65,22 @@ describe('sweep routes', () => {
     await h.close();
   });
 
+  it('POST /sweeps/estimate sizes a sweep and estimates its runtime without starting it', async () => {
+    const res = await call('POST', '/sweeps/estimate', h.keys.user, { model: 'sw' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ model: 'sw', mode: 'simple', combinations: 45, folds: 0, evaluations: 45, workers: 1 });
+    expect(res.json().estimatedSeconds).toBeGreaterThan(0);
+    // 5 folds of 120 in-sample + 20 out-of-sample bars need 220 bars of the ~250-bar window.
+    const wf = (await call('POST', '/sweeps/estimate', h.keys.premium, { model: 'sw', mode: 'custom', grid: { hold_days: [3, 7] }, walkForward: { is_bars: 120, oos_bars: 20 } })).json();
+    expect(wf).toMatchObject({ combinations: 2, evaluations: 2 * wf.folds + wf.folds });
+    expect(wf.folds).toBe(Math.floor((wf.windowBars - 140) / 20) + 1);
+    const long = await call('POST', '/sweeps/estimate', h.keys.user, { model: 'sw', walkForward: { is_bars: 5000, oos_bars: 20 } });
+    expect(long.statusCode).toBe(400);
+    expect(long.json().error.field).toBe('walkForward');
+    expect((await call('POST', '/sweeps/estimate', h.keys.user, { model: 'sw', mode: 'custom', grid: { hold_days: [3] } })).statusCode).toBe(403);
+    expect(await h.store.db.selectFrom('sweeps').select('id').execute()).toEqual([]);
+  });
+
   it('POST starts a simple sweep in the background and answers 202 with its id and estimated runtime', async () => {
     const res = await call('POST', '/sweeps', h.keys.user, { model: 'sw', tags: ['api'] });
     expect(res.statusCode).toBe(202);
@@ -184,6 +200,7 @@ describe('sweep routes', () => {
       [h.keys.premium, { model: 'sw', mode: 'custom', grid: { stop_loss: Array.from({ length: 40 }, (_, i) => i / 100), hold_days: Array.from({ length: 30 }, (_, i) => i + 1) } }, 'grid'],
       [h.keys.user, { model: 'sw', mode: 'fancy' }, 'mode'],
       [h.keys.user, { model: 'sw', walkForward: { is_bars: 5, oos_bars: 5 } }, 'walkForward.is_bars'],
+      [h.keys.user, { model: 'sw', walkForward: { is_bars: 5000, oos_bars: 20 } }, 'walkForward'],
       [h.keys.user, {}, 'model'],
     ];
     const before = (await h.store.db.selectFrom('sweeps').select('id').execute()).length;

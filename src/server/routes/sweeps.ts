@@ -8,8 +8,9 @@ import { BackgroundSweeps } from '../../research/sweep/backgroundSweeps.ts';
 import { customGrid, simpleGrid, SweepConfigSchema } from '../../research/sweep/grid.ts';
 import { leaderboardCsv, type Leaderboard } from '../../research/sweep/leaderboard.ts';
 import type { SweepProgress, SweepSummary } from '../../research/sweep/runSweep.ts';
+import { estimateSweep } from '../../research/sweep/estimate.ts';
 import { createSweep, getSweep, setSweepStatus, type SweepPlan, type SweepRecord } from '../../research/sweep/sweepStore.ts';
-import { getModel } from '../../strategy/models/modelStore.ts';
+import { getModel, type ModelRecord } from '../../strategy/models/modelStore.ts';
 import { roleAtLeast } from '../auth/roles.ts';
 import { errorResponses, HttpError } from '../httpErrors.ts';
 import { withFieldErrors } from '../inputErrors.ts';
@@ -102,6 +103,20 @@ export const SweepRequestBody = z
   })
   .meta({ id: 'SweepRequest' });
 
+/** What POST /sweeps/estimate answers. */
+export const SweepEstimateBody = z
+  .object({
+    model: z.string(),
+    mode: z.enum(['simple', 'custom']),
+    combinations: z.number().int(),
+    folds: z.number().int().describe('walk-forward folds (0 for a plain sweep)'),
+    evaluations: z.number().int().describe('configurations evaluated in all'),
+    windowBars: z.number().int(),
+    workers: z.number().int(),
+    estimatedSeconds: z.number(),
+  })
+  .meta({ id: 'SweepEstimate' });
+
 const IdParams = z.object({ id: z.string().min(4).max(64).regex(/^[0-9a-f-]+$/, 'a sweep id (or a unique prefix)') });
 
 function finite(x: unknown): number | null {
@@ -156,6 +171,21 @@ export const sweepRoutes: RouteModule = {
       return sw;
     };
 
+    /** Check the caller may run this sweep and resolve its model and plan (400s name the field). */
+    const planOf = async (req: FastifyRequest, b: z.infer<typeof SweepRequestBody>): Promise<{ model: ModelRecord; plan: SweepPlan; tags: string[] }> => {
+      if (b.mode === 'custom' && !roleAtLeast(req.principal!.role, 'premium')) throw new HttpError(403, ErrorCode.FORBIDDEN, `custom sweeps need role premium; key ${req.principal!.keyId} has role ${req.principal!.role}`);
+      if (b.mode === 'custom' && !b.grid) throw new HttpError(400, ErrorCode.BAD_INPUT, 'body.grid: custom mode needs a grid', 'grid');
+      if (b.mode === 'simple' && b.grid) throw new HttpError(400, ErrorCode.BAD_INPUT, 'body.grid: simple mode sweeps the fixed grid; use mode custom for your own', 'grid');
+      const model = await getModel(store, ownerOf(req), b.model).catch((err: unknown) => {
+        throw new HttpError(404, ErrorCode.NOT_FOUND, (err as Error).message);
+      });
+      const spec = model.spec;
+      const combos = await withFieldErrors(() => (b.mode === 'simple' ? simpleGrid(spec.params) : customGrid(spec.params, { grid: b.grid! }, spec.instrument, spec.risk.max_positions)));
+      const perDay = spec.timeframe === '1d' ? 1 : Math.round(390 / { '1m': 1, '5m': 5, '30m': 30, '1h': 60, '6h': 360, '1d': 390 }[spec.timeframe]);
+      const walkForward = b.walkForward === true ? { is_bars: 126 * perDay, oos_bars: 21 * perDay } : b.walkForward ? b.walkForward : null;
+      return { model, plan: { mode: b.mode, combos, walkForward, blocks: PBO_BLOCKS }, tags: b.tags ?? [] };
+    };
+
     app.get(
       '/sweeps',
       {
@@ -194,21 +224,29 @@ export const sweepRoutes: RouteModule = {
         },
       },
       async (req, reply) => {
-        const b = req.body;
-        if (b.mode === 'custom' && !roleAtLeast(req.principal!.role, 'premium')) throw new HttpError(403, ErrorCode.FORBIDDEN, `custom sweeps need role premium; key ${req.principal!.keyId} has role ${req.principal!.role}`);
-        if (b.mode === 'custom' && !b.grid) throw new HttpError(400, ErrorCode.BAD_INPUT, 'body.grid: custom mode needs a grid', 'grid');
-        if (b.mode === 'simple' && b.grid) throw new HttpError(400, ErrorCode.BAD_INPUT, 'body.grid: simple mode sweeps the fixed grid; use mode custom for your own', 'grid');
-        const user = ownerOf(req);
-        const model = await getModel(store, user, b.model).catch((err: unknown) => {
-          throw new HttpError(404, ErrorCode.NOT_FOUND, (err as Error).message);
-        });
-        const spec = model.spec;
-        const combos = await withFieldErrors(() => (b.mode === 'simple' ? simpleGrid(spec.params) : customGrid(spec.params, { grid: b.grid! }, spec.instrument, spec.risk.max_positions)));
-        const perDay = spec.timeframe === '1d' ? 1 : Math.round(390 / { '1m': 1, '5m': 5, '30m': 30, '1h': 60, '6h': 360, '1d': 390 }[spec.timeframe]);
-        const wf = b.walkForward === true ? { is_bars: 126 * perDay, oos_bars: 21 * perDay } : b.walkForward ? b.walkForward : null;
-        const sw = await createSweep(store, user, model.id, spec, { mode: b.mode, combos, walkForward: wf, blocks: PBO_BLOCKS }, b.tags ?? []);
+        const { model, plan, tags: sweepTags } = await planOf(req, req.body);
+        // Load the data and check the walk-forward window before anything is stored: a bad plan leaves no failed sweep behind.
+        await withFieldErrors(() => estimateSweep(model.spec, plan, jobs.concurrency));
+        const sw = await createSweep(store, ownerOf(req), model.id, model.spec, plan, sweepTags);
         const est = await withFieldErrors(() => runner.start(sw.id));
         return reply.code(202).send({ ...(await body(await getSweep(store, sw.id))), estimatedSeconds: finite(est.etaSeconds) ?? 0 });
+      },
+    );
+
+    app.post(
+      '/sweeps/estimate',
+      {
+        schema: {
+          summary: 'Size and estimated runtime of a sweep, without starting it (same body as POST /sweeps)',
+          tags,
+          body: SweepRequestBody,
+          response: { 200: SweepEstimateBody, ...errorResponses(400, 401, 403, 404, 429) },
+        },
+      },
+      async (req) => {
+        const { model, plan } = await planOf(req, req.body);
+        const e = await withFieldErrors(() => estimateSweep(model.spec, plan, jobs.concurrency));
+        return { model: model.name, mode: plan.mode, ...e, workers: jobs.concurrency };
       },
     );
 
