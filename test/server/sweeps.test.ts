@@ -186,7 +186,11 @@ describe('sweep routes', () => {
     await until(async () => (await call('GET', `/sweeps/${id}`, h.keys.premium)).json().status === 'done', 'the custom sweep');
     const r = (await call('GET', `/sweeps/${id}/results`, h.keys.premium)).json();
     expect(r.leaderboard.rows).toHaveLength(4);
-    expect((r.walkForward as { folds: unknown[] }).folds.length).toBeGreaterThan(0);
+    const folds = (r.walkForward as { folds: unknown[] }).folds.length;
+    expect(folds).toBeGreaterThan(0);
+    // Progress counts every fold's evaluations: 4 combinations in each fold plus its out-of-sample run.
+    const progress = (await call('GET', `/sweeps/${id}`, h.keys.premium)).json().progress;
+    expect(progress).toEqual({ done: 5 * folds, total: 5 * folds, fraction: 1, etaSeconds: null, elapsedMs: null });
     // Another key's sweep does not exist for you.
     expect((await call('GET', `/sweeps/${id}`, h.keys.user)).statusCode).toBe(404);
   });

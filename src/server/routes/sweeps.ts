@@ -123,9 +123,10 @@ function finite(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }
 
-function progressOf(sw: { status: string; total: number }, live: SweepProgress | null, saved: number): z.infer<typeof ProgressBody> {
+function progressOf(sw: { status: string; total: number }, live: SweepProgress | null, saved: number, planned: number | null): z.infer<typeof ProgressBody> {
   if (live) return { done: live.done, total: live.total, fraction: live.total > 0 ? Math.min(1, live.done / live.total) : 0, etaSeconds: finite(live.etaSeconds), elapsedMs: live.elapsedMs };
-  const total = Math.max(sw.total, saved);
+  // Walk-forward sweeps evaluate every combination per fold: the run recorded its total when it started.
+  const total = Math.max(planned ?? sw.total, saved);
   return { done: saved, total, fraction: sw.status === 'done' ? 1 : total > 0 ? Math.min(1, saved / total) : 0, etaSeconds: null, elapsedMs: null };
 }
 
@@ -143,6 +144,12 @@ export const sweepRoutes: RouteModule = {
       const r = await store.db.selectFrom('sweep_results').select((eb) => eb.fn.countAll<number>().as('n')).where('sweep_id', '=', id).executeTakeFirst();
       return Number(r?.n ?? 0);
     };
+    /** Evaluations the last (re)start of a sweep planned, from its audit event; null before it ever ran. */
+    const plannedTotal = async (id: string): Promise<number | null> => {
+      const [e] = await store.events({ type: ['sweep.started', 'sweep.resumed'], subject: id, order: 'desc', limit: 1 });
+      const t = (e?.payload as { total?: unknown } | undefined)?.total;
+      return typeof t === 'number' ? t : null;
+    };
     const body = async (sw: SweepRecord | Selectable<SweepsTable>): Promise<z.infer<typeof SweepBody>> => {
       const rec = 'plan' in sw ? sw : null;
       const row = 'plan' in sw ? null : sw;
@@ -159,7 +166,7 @@ export const sweepRoutes: RouteModule = {
         total: sw.total,
         walkForward: plan.walkForward,
         tags: rec?.tags ?? (JSON.parse(row!.tags) as string[]),
-        progress: progressOf({ status, total: sw.total }, runner.progress(id), await savedRows(id)),
+        progress: progressOf({ status, total: sw.total }, runner.progress(id), await savedRows(id), await plannedTotal(id)),
         createdAt: rec?.createdAt ?? row!.created_at,
         updatedAt: rec?.updatedAt ?? row!.updated_at,
       };
