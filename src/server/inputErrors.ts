@@ -19,13 +19,13 @@ export function fieldOfError(err: unknown): string | undefined {
   return m ? (RENAMED[m[1]!] ?? m[1]) : undefined;
 }
 
-/** Run `fn`; a bad-input domain error becomes a 400 naming its field (other errors pass through). */
-export async function withFieldErrors<T>(fn: () => Promise<T> | T): Promise<T> {
+/** Run `fn`; a bad-input domain error becomes a 400 naming its field, else `fallback` (other errors pass through). */
+export async function withFieldErrors<T>(fn: () => Promise<T> | T, fallback?: string): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (isTradepilotError(err) && (err.code === ErrorCode.BAD_INPUT || err.code === ErrorCode.DATA_INVALID || err.code === ErrorCode.MODEL_INVALID)) {
-      const field = fieldOfError(err);
+      const field = fieldOfError(err) ?? fallback;
       throw new HttpError(400, err.code, err.message, field);
     }
     throw err;

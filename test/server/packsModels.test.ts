@@ -105,6 +105,7 @@ describe('packs and models routes', () => {
       expect(res.json().error.message).toMatch(/body line \d+: timeframe: 5m bars do not fit a swing pack/);
       const yamlErr = await call('POST', '/packs', h.keys.premium, 'namespace: [unclosed', yaml);
       expect(yamlErr.statusCode).toBe(400);
+      expect(yamlErr.json().error).toMatchObject({ code: 'DATA_INVALID', field: 'body', message: expect.stringMatching(/^body.*: YAML: /) });
       const empty = await call('POST', '/packs', h.keys.premium, []);
       expect(empty.statusCode).toBe(400);
       expect(empty.json().error.code).toBe('BAD_INPUT');

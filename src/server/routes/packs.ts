@@ -150,7 +150,8 @@ export const packRoutes: RouteModule = {
         },
       },
       async (req, reply) => {
-        const e = await withFieldErrors(() => catalog.create(ownerOf(req), sourceOf(req.body)));
+        // A YAML syntax error has a line but no field: it is the body's.
+        const e = await withFieldErrors(() => catalog.create(ownerOf(req), sourceOf(req.body)), 'body');
         return reply.code(201).send(full(e));
       },
     );
@@ -200,7 +201,7 @@ export const packRoutes: RouteModule = {
           response: { 200: PackBody, ...errorResponses(400, 401, 403, 404, 413, 429) },
         },
       },
-      async (req) => full(await withFieldErrors(() => catalog.update(req.params.id, viewerOf(req), sourceOf(req.body)))),
+      async (req) => full(await withFieldErrors(() => catalog.update(req.params.id, viewerOf(req), sourceOf(req.body)), 'body')),
     );
 
     app.delete(
