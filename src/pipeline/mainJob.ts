@@ -232,7 +232,7 @@ export async function runMainJob(deps: MainJobDeps, opts: MainJobOptions): Promi
     report.seconds = (performance.now() - t0) / 1000;
     mkdirSync(dirname(opts.reportPath), { recursive: true });
     writeFileSync(opts.reportPath, renderRunHtml(report, works.map((w) => w.charts)));
-    t = lap('report', t);
+    lap('report', t);
     log(`report: ${opts.reportPath}`);
   }
   report.seconds = (performance.now() - t0) / 1000;

@@ -174,7 +174,11 @@ export function walkForwardModel(m: FeatureMatrix, close: Float64Array, time: Fl
   const oosStart = start + o.trainSize;
   const yk: number[] = [];
   const pk: number[] = [];
-  for (let i = oosStart; i < n; i++) if (known(i)) (yk.push(label[i]!), pk.push(prob[i]!));
+  for (let i = oosStart; i < n; i++) {
+    if (!known(i)) continue;
+    yk.push(label[i]!);
+    pk.push(prob[i]!);
+  }
   return {
     prob,
     threshold: thr,
