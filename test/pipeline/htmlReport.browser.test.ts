@@ -40,7 +40,7 @@ describe('tradepilot run: the HTML report in a browser', () => {
           const box = s.getBoundingClientRect();
           const lines = [...s.querySelectorAll('polyline')].map((p) => {
             const b = p.getBBox();
-            return { cls: p.getAttribute('class'), points: (p.getAttribute('points') ?? '').trim().split(/\s+/).length, w: b.width, h: b.height, stroke: getComputedStyle(p).stroke };
+            return { cls: p.getAttribute('class'), points: (p.getAttribute('points') ?? '').trim().split(/\s+/).length, w: b.width, h: b.height, stroke: p.ownerDocument.defaultView!.getComputedStyle(p).stroke };
           });
           return { w: box.width, h: box.height, lines, marks: s.querySelectorAll('circle').length };
         }),
