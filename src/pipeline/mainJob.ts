@@ -17,14 +17,13 @@ import { DEFAULT_GUARDRAILS, type Guardrails } from '../live/execution/guardrail
 import type { LiveRuntime } from '../live/runtime.ts';
 import type { Progress } from '../cli/progress.ts';
 import { renderRunHtml } from './htmlReport.ts';
-import { oosBacktest } from './oosBacktest.ts';
 import { riskGate, type RiskCandidate } from './riskGate.ts';
 import { runAlerts } from './runAlerts.ts';
 import { runConfirm, type Answerer } from './runConfirm.ts';
-import { firstCompleteRow, runFeatures } from './runFeatures.ts';
+import { defaultWorkers, modelSymbols } from './symbolPool.ts';
 import type { RunPack } from './runPack.ts';
 import { scorecard, type RunReport, type SymbolCharts, type SymbolRun, type TodaySignal } from './runReport.ts';
-import { RUN_GBDT, walkForwardModel, type WalkForwardModelOptions } from './walkForwardModel.ts';
+import { RUN_GBDT, type WalkForwardModelOptions } from './walkForwardModel.ts';
 
 /** What the main job runs on. */
 export interface MainJobOptions {
@@ -37,6 +36,8 @@ export interface MainJobOptions {
   /** Model settings (defaults from the pack and RUN_MODEL). */
   model?: Partial<WalkForwardModelOptions>;
   guardrails?: Guardrails;
+  /** Worker threads for the modelling stage (0: this thread; default: one per core, at most four). */
+  workers?: number;
 }
 
 /** Walk-forward windows: two years to start, retrained every year. */
@@ -98,71 +99,86 @@ export async function runMainJob(deps: MainJobDeps, opts: MainJobOptions): Promi
 
   const works: SymbolWork[] = [];
   const failed: { symbol: string; error: string }[] = [];
-  progress.start(opts.symbols.length, 'train');
-  let fits = 0;
+  const fail = async (symbol: string, err: unknown): Promise<void> => {
+    // One bad symbol never fails the run: it is reported and recorded.
+    const error = err instanceof Error ? err.message : String(err);
+    failed.push({ symbol, error });
+    await store.append({ type: 'run.symbol_failed', subject: symbol, correlationId: runId, payload: { error } });
+  };
+  let t = performance.now();
+  const loaded: BarSeries[] = [];
   for (const symbol of opts.symbols) {
     try {
-      let t = performance.now();
-      const bars = await provider.getBars({ symbol, timeframe: spec.timeframe });
-      t = lap('data', t);
-      const m = runFeatures(spec, bars);
-      const start = firstCompleteRow(m);
-      t = lap('features', t);
-      const wf = walkForwardModel(m, bars.close, bars.time, start, mo);
-      fits += wf.folds.length + 1;
-      t = lap('models', t);
-      const bt = oosBacktest(bars, wf.prob, wf.threshold, wf.oosStart, { feeBps: spec.execution.fee_bps, slippageBps: spec.execution.slippage_bps, initCash: opts.initCash, params: spec.params, thresholds: mo.thresholds });
-      lap('backtest', t);
-      const last = bars.close.length - 1;
-      const signal: TodaySignal = {
-        id: uuidv7(),
-        symbol: bars.symbol,
-        time: new Date(bars.time[last]!).toISOString(),
-        action: wf.today.prob >= wf.today.threshold ? 'BUY' : 'SELL',
-        prob: wf.today.prob,
-        threshold: wf.today.threshold,
-        price: bars.close[last]!,
-      };
-      const run: SymbolRun = {
-        symbol: bars.symbol,
-        bars: bars.close.length,
-        first: toIsoDate(bars.time[0]!),
-        last: toIsoDate(bars.time[last]!),
-        features: m.columns,
-        skipped_features: m.skipped.map((s) => `${s.name} (${s.reason})`),
-        model: { folds: wf.folds.length, oos_from: toIsoDate(bars.time[wf.oosStart]!), oos_bars: bars.close.length - wf.oosStart, oos_brier: wf.oos_brier, oos_base_rate: wf.oos_base_rate, today_trained_to: toIsoDate(bars.time[wf.today.train_to]!) },
-        strategy: scorecard(bt.metrics),
-        buy_hold: scorecard(bt.buyHoldMetrics),
-        trials: bt.trials,
-        fill: bt.fill,
-        signal,
-      };
-      await store.append([
-        { type: 'data.loaded', subject: run.symbol, correlationId: runId, payload: { provider: provider.name, bars: run.bars, first: run.first, last: run.last, fields: bars.fields } },
-        { type: 'features.built', subject: run.symbol, correlationId: runId, payload: { set: m.set, hash: m.hash, columns: m.columns, skipped: m.skipped, warmup: start } },
-        { type: 'model.trained', subject: run.symbol, correlationId: runId, payload: { ...modelInfo, folds: wf.folds, today: wf.today, oos_brier: wf.oos_brier, oos_base_rate: wf.oos_base_rate } },
-        { type: 'backtest.result', subject: run.symbol, correlationId: runId, payload: { from: run.model.oos_from, to: run.last, strategy: bt.metrics, buy_hold: bt.buyHoldMetrics, trials: bt.trials, trial_sharpe_variance: bt.trialSharpeVariance, fill: bt.fill } },
-        { type: 'signal', subject: run.symbol, correlationId: runId, payload: { ...signal, model: `${spec.name}/${run.symbol}` } },
-      ]);
-      const from = wf.oosStart;
-      works.push({
-        run,
-        bars,
-        charts: { symbol: run.symbol, time: bars.time.subarray(from), price: bars.close.subarray(from), equity: bt.strategy.equity, buyHold: bt.buyHold.equity, prob: wf.prob.subarray(from), threshold: wf.threshold.subarray(from), trades: bt.strategy.trades },
-      });
+      loaded.push(await provider.getBars({ symbol, timeframe: spec.timeframe }));
     } catch (err) {
-      // One bad symbol never fails the run: it is reported and recorded.
-      const error = err instanceof Error ? err.message : String(err);
-      failed.push({ symbol, error });
-      await store.append({ type: 'run.symbol_failed', subject: symbol, correlationId: runId, payload: { error } });
+      await fail(symbol, err);
     }
-    progress.tick(1, symbol);
   }
+  t = lap('data', t);
+
+  // Features, walk-forward models and backtests: one job per symbol, across worker threads.
+  const workers = opts.workers ?? defaultWorkers(loaded.length);
+  progress.start(loaded.length, 'train');
+  const outcomes = await modelSymbols(
+    loaded.map((bars) => ({ spec, bars, model: mo, backtest: { feeBps: spec.execution.fee_bps, slippageBps: spec.execution.slippage_bps, initCash: opts.initCash } })),
+    workers,
+    (i) => progress.tick(1, loaded[i]!.symbol),
+  );
   progress.stop();
-  log(`trained ${fits} models over ${works.length} symbols (data ${timings.data!.toFixed(1)} s, features ${timings.features!.toFixed(1)} s, models ${timings.models!.toFixed(1)} s, backtests ${timings.backtest!.toFixed(1)} s)`);
+  t = lap('modelling_wall', t);
+  let fits = 0;
+  for (let k = 0; k < loaded.length; k++) {
+    const bars = loaded[k]!;
+    const o = outcomes[k]!;
+    if ('error' in o) {
+      await fail(bars.symbol, o.error);
+      continue;
+    }
+    const { features: m, wf, bt, seconds } = o.result;
+    for (const key of ['features', 'models', 'backtest'] as const) timings[key] = (timings[key] ?? 0) + seconds[key];
+    fits += wf.folds.length + 1;
+    const last = bars.close.length - 1;
+    const signal: TodaySignal = {
+      id: uuidv7(),
+      symbol: bars.symbol,
+      time: new Date(bars.time[last]!).toISOString(),
+      action: wf.today.prob >= wf.today.threshold ? 'BUY' : 'SELL',
+      prob: wf.today.prob,
+      threshold: wf.today.threshold,
+      price: bars.close[last]!,
+    };
+    const run: SymbolRun = {
+      symbol: bars.symbol,
+      bars: bars.close.length,
+      first: toIsoDate(bars.time[0]!),
+      last: toIsoDate(bars.time[last]!),
+      features: m.columns,
+      skipped_features: m.skipped.map((s) => `${s.name} (${s.reason})`),
+      model: { folds: wf.folds.length, oos_from: toIsoDate(bars.time[wf.oosStart]!), oos_bars: bars.close.length - wf.oosStart, oos_brier: wf.oos_brier, oos_base_rate: wf.oos_base_rate, today_trained_to: toIsoDate(bars.time[wf.today.train_to]!) },
+      strategy: scorecard(bt.metrics),
+      buy_hold: scorecard(bt.buyHoldMetrics),
+      trials: bt.trials,
+      fill: bt.fill,
+      signal,
+    };
+    await store.append([
+      { type: 'data.loaded', subject: run.symbol, correlationId: runId, payload: { provider: provider.name, bars: run.bars, first: run.first, last: run.last, fields: bars.fields } },
+      { type: 'features.built', subject: run.symbol, correlationId: runId, payload: m },
+      { type: 'model.trained', subject: run.symbol, correlationId: runId, payload: { ...modelInfo, folds: wf.folds, today: wf.today, oos_brier: wf.oos_brier, oos_base_rate: wf.oos_base_rate } },
+      { type: 'backtest.result', subject: run.symbol, correlationId: runId, payload: { from: run.model.oos_from, to: run.last, strategy: bt.metrics, buy_hold: bt.buyHoldMetrics, trials: bt.trials, trial_sharpe_variance: bt.trialSharpeVariance, fill: bt.fill } },
+      { type: 'signal', subject: run.symbol, correlationId: runId, payload: { ...signal, model: `${spec.name}/${run.symbol}` } },
+    ]);
+    const from = wf.oosStart;
+    works.push({
+      run,
+      bars,
+      charts: { symbol: run.symbol, time: bars.time.subarray(from), price: bars.close.subarray(from), equity: bt.strategy.equity, buyHold: bt.buyHold.equity, prob: wf.prob.subarray(from), threshold: wf.threshold.subarray(from), trades: bt.strategy.trades },
+    });
+  }
+  t = lap('store', t);
+  log(`trained ${fits} models over ${works.length} symbols in ${timings.modelling_wall!.toFixed(1)} s on ${workers || 1} thread${workers > 1 ? 's' : ''} (features ${timings.features!.toFixed(1)} s, models ${timings.models!.toFixed(1)} s, backtests ${timings.backtest!.toFixed(1)} s of compute)`);
 
   // Risk: today's BUY signals, sized and checked against the gate's guardrails.
-  let t = performance.now();
   const signals = works.map((w) => w.run.signal);
   const buys: RiskCandidate[] = works.filter((w) => w.run.signal.action === 'BUY').map((w) => ({ symbol: w.run.symbol, signalId: w.run.signal.id, prob: w.run.signal.prob, threshold: w.run.signal.threshold, price: w.run.signal.price, close: w.bars.close }));
   const guardrails = opts.guardrails ?? DEFAULT_GUARDRAILS;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/adapters/store/sqliteStore.ts';
 import type { RunReport } from '../../src/pipeline/runReport.ts';
+import { defaultWorkers } from '../../src/pipeline/symbolPool.ts';
 import { runCli } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-mainjob-'));
@@ -107,6 +108,26 @@ describe('tradepilot run (the main job)', () => {
       await store.close();
     }
     expect(existsSync(join(dir, 'reports'))).toBe(false);
+  });
+
+  it('models symbols in worker threads with the same results as in the calling thread', async () => {
+    const args = ['run', '--json', '--no-report', '--no-confirm', '--symbol', 'DAX,SMI'];
+    const inline = await runCli([...args, '--db', join(dir, 'w0.db'), '--workers', '0']);
+    const threads = await runCli([...args, '--db', join(dir, 'w2.db'), '--workers', '2']);
+    expect(inline.code, inline.stderr).toBe(0);
+    expect(threads.code, threads.stderr).toBe(0);
+    expect(threads.stderr).toContain('on 2 threads');
+    const pick = (d: RunJson): unknown => d.symbols.map((s) => ({ strategy: s.strategy, buy_hold: s.buy_hold, model: s.model, prob: s.signal.prob }));
+    expect(pick(threads.json() as RunJson)).toEqual(pick(inline.json() as RunJson));
+  });
+
+  it('uses worker threads only with several idle cores and several symbols', () => {
+    expect(defaultWorkers(35, 2, 0.5)).toBe(2);
+    expect(defaultWorkers(35, 8, 1)).toBe(4);
+    expect(defaultWorkers(1, 8, 0)).toBe(0);
+    expect(defaultWorkers(35, 1, 0)).toBe(0);
+    // Busy cores: threads would share the same CPU slice and only add start-up time.
+    expect(defaultWorkers(35, 2, 3.5)).toBe(0);
   });
 
   it('refuses an unknown symbol with exit code 2, naming --symbol', async () => {

@@ -8,7 +8,7 @@ import type { Answerer } from '../../pipeline/runConfirm.ts';
 import type { RunReport } from '../../pipeline/runReport.ts';
 import { resolveRunPack } from '../../pipeline/runPack.ts';
 import { action, commandConfig, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
-import { listOption, numberOption } from '../options.ts';
+import { listOption, numberOption, optionalNumber } from '../options.ts';
 import { pct, table } from '../output.ts';
 import { terminalProgress } from '../progress.ts';
 
@@ -21,6 +21,7 @@ interface RunOpts extends CommonOptions {
   report?: string | false;
   yes?: boolean;
   confirm?: boolean;
+  workers?: string;
 }
 
 /** `tradepilot run`: the main job on bundled data by default (no account, no server). */
@@ -37,6 +38,7 @@ export const registerRun: CommandModule = (program, ctx) => {
     .option('--no-report', 'write no HTML report')
     .option('--yes', 'answer YES to every alert (paper orders through the order gate; DRY_RUN still applies)')
     .option('--no-confirm', 'ask nothing: alerts stay pending for `tradepilot confirm ID yes|no`')
+    .option('--workers <n>', 'worker threads for model training (0: none; default: one per core, at most 4)')
     .option('--json', 'print one JSON document')
     .action(
       action<RunOpts>(ctx, async (opts) => {
@@ -56,6 +58,7 @@ export const registerRun: CommandModule = (program, ctx) => {
         const unknown = known ? symbols.filter((s) => !known.some((k) => k.toUpperCase() === s.toUpperCase())) : [];
         if (unknown.length > 0) throw new BadInputError(`--symbol: unknown symbol${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for provider ${provider.name}; available: ${known!.join(', ')}`);
         const initCash = numberOption('cash', opts.cash, 10_000, 1);
+        const workers = optionalNumber('workers', opts.workers, 0, 16, true);
         const reportPath = opts.report === false ? null : (opts.report ?? `reports/run-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
         const interactive = !opts.json && !opts.yes && opts.confirm !== false && Boolean(process.stdin.isTTY) && Boolean((ctx.io.stdout as NodeJS.WriteStream).isTTY);
         const answer: Answerer | undefined = opts.yes ? async () => 'YES' : interactive ? terminalAnswerer(ctx) : undefined;
@@ -70,7 +73,7 @@ export const registerRun: CommandModule = (program, ctx) => {
               answer,
               actor: `cli:${userInfo().username}${opts.yes ? ' (run --yes)' : ''}`,
             },
-            { symbols, pack, reportPath, initCash },
+            { symbols, pack, reportPath, initCash, workers },
           );
           const exitCode = report.symbols.length === 0 ? 1 : 0;
           return { json: { ...report, store: runtime.store.location, dry_run: cfg.DRY_RUN }, human: humanReport(report, runtime.store.location, cfg.DRY_RUN), exitCode };
