@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import { createInterface } from 'node:readline/promises';
 import { BadInputError } from '../../core/errors.ts';
 import { createProvider, resolveProviderName } from '../../data/providers/index.ts';
 import { openLiveRuntime } from '../../live/runtime.ts';
@@ -7,7 +6,8 @@ import { runMainJob } from '../../pipeline/mainJob.ts';
 import type { Answerer } from '../../pipeline/runConfirm.ts';
 import type { RunReport } from '../../pipeline/runReport.ts';
 import { resolveRunPack } from '../../pipeline/runPack.ts';
-import { action, commandConfig, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
+import { confirmPrompt } from '../confirmPrompt.ts';
+import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { listOption, numberOption, optionalNumber } from '../options.ts';
 import { pct, table } from '../output.ts';
 import { terminalProgress } from '../progress.ts';
@@ -61,7 +61,8 @@ export const registerRun: CommandModule = (program, ctx) => {
         const workers = optionalNumber('workers', opts.workers, 0, 16, true);
         const reportPath = opts.report === false ? null : (opts.report ?? `reports/run-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
         const interactive = !opts.json && !opts.yes && opts.confirm !== false && Boolean(process.stdin.isTTY) && Boolean((ctx.io.stdout as NodeJS.WriteStream).isTTY);
-        const answer: Answerer | undefined = opts.yes ? async () => 'YES' : interactive ? terminalAnswerer(ctx) : undefined;
+        const prompt = interactive ? confirmPrompt(process.stdin, ctx.io.stderr) : undefined;
+        const answer: Answerer | undefined = opts.yes ? async () => 'YES' : prompt?.answer;
         const runtime = await openLiveRuntime(cfg);
         try {
           const report = await runMainJob(
@@ -78,29 +79,12 @@ export const registerRun: CommandModule = (program, ctx) => {
           const exitCode = report.symbols.length === 0 ? 1 : 0;
           return { json: { ...report, store: runtime.store.location, dry_run: cfg.DRY_RUN }, human: humanReport(report, runtime.store.location, cfg.DRY_RUN), exitCode };
         } finally {
+          prompt?.close();
           await runtime.close();
         }
       }),
     );
 };
-
-/** A YES/NO/later prompt per alert on the terminal (stderr, so stdout keeps the report). */
-function terminalAnswerer(ctx: CliContext): Answerer {
-  return async (a, id) => {
-    const rl = createInterface({ input: process.stdin, output: ctx.io.stderr });
-    try {
-      const q = `\n${a.action} ${a.quantity} ${a.ticker} at ${a.entry_price.toFixed(2)} (p ${a.confidence.toFixed(2)}, stop ${a.stop_loss ?? '-'}, target ${a.take_profit ?? '-'}) [ID ${id}]\nplace the paper order? yes / no / later: `;
-      for (;;) {
-        const reply = (await rl.question(q)).trim().toLowerCase();
-        if (reply === 'y' || reply === 'yes') return 'YES';
-        if (reply === 'n' || reply === 'no') return 'NO';
-        if (reply === '' || reply === 'later' || reply === 'l') return undefined;
-      }
-    } finally {
-      rl.close();
-    }
-  };
-}
 
 function humanReport(r: RunReport, location: string, dryRun: boolean): string {
   const rows = r.symbols.map((s) => [
