@@ -100,8 +100,9 @@ function fitPredict(X: Matrix, y: Float64Array, fwd: Float64Array, spans: LabelS
   const fit = intersect(train.subarray(0, train.length - nCal), purgedTrain(spans, [[calib[0]!, calib[calib.length - 1]!]], 0));
   const model = trainGbdt(takeRows(X, fit), takeValues(y, fit), o.gbdt);
   const calY = takeValues(y, calib);
-  const platt = fitPlatt(gbdtMargins(model, takeRows(X, calib)), calY);
-  const pc = applyPlatt(platt, gbdtMargins(model, takeRows(X, calib)));
+  const calMargins = gbdtMargins(model, takeRows(X, calib));
+  const platt = fitPlatt(calMargins, calY);
+  const pc = applyPlatt(platt, calMargins);
   const threshold = chooseThreshold(pc, takeValues(fwd, calib), o);
   let labelEnd = -1;
   for (const i of train) labelEnd = Math.max(labelEnd, spans.t1[i]!);
