@@ -91,9 +91,10 @@ export interface Backtest {
   createdAt: string;
   series?: {
     time: number[];
-    close: number[];
+    /** Absent in a pack preview (equity only). */
+    close?: number[];
     equity: number[];
-    buyHoldEquity: number[];
-    markers: { time: number; kind: 'entry' | 'exit'; side: number; price: number | null; reason: string | null }[];
+    buyHoldEquity?: number[];
+    markers?: { time: number; kind: 'entry' | 'exit'; side: number; price: number | null; reason: string | null }[];
   };
 }

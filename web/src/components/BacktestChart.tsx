@@ -28,6 +28,8 @@ export interface ChartData {
   price: PricePoint[];
   signals?: SignalPoint[];
   equity?: { time: number | string; value: number | null }[];
+  /** A second equity line beside the first (e.g. buy and hold). */
+  benchmark?: { time: number | string; value: number | null }[];
 }
 
 /** Epoch seconds of a time value (ms above 1e11, seconds below; ISO strings parsed), or null. */
@@ -56,27 +58,32 @@ export function BacktestChart({ data, height = 420 }: { data: ChartData; height?
       grid: { vertLines: { color: '#eef0f3' }, horzLines: { color: '#eef0f3' } },
       timeScale: { timeVisible: true },
     });
+    const line = (pts: { time: number | string; value: number | null }[] | undefined) =>
+      ascending((pts ?? []).flatMap((p) => {
+        const time = toSeconds(p.time);
+        return time !== null && fin(p.value) ? [{ time, value: p.value }] : [];
+      }));
     const bars = ascending(data.price.flatMap((p) => {
       const time = toSeconds(p.time);
       return time !== null && fin(p.close) ? [{ ...p, time, close: p.close }] : [];
     }));
-    const ohlc = bars.length > 0 && bars.every((b) => fin(b.open) && fin(b.high) && fin(b.low));
-    const price = ohlc
-      ? chart.addSeries(CandlestickSeries, { upColor: '#1a7f37', downColor: '#cf222e', wickUpColor: '#1a7f37', wickDownColor: '#cf222e', borderVisible: false })
-      : chart.addSeries(LineSeries, { color: '#1f4e99', lineWidth: 2 });
-    if (ohlc) price.setData(bars.map((b) => ({ time: b.time, open: b.open as number, high: b.high as number, low: b.low as number, close: b.close })));
-    else price.setData(bars.map((b) => ({ time: b.time, value: b.close })));
-    const markers: SeriesMarker<Time>[] = ascendingMarkers(data.signals ?? []);
-    if (markers.length > 0) createSeriesMarkers(price, markers);
-    const eq = ascending((data.equity ?? []).flatMap((p) => {
-      const time = toSeconds(p.time);
-      return time !== null && fin(p.value) ? [{ time, value: p.value }] : [];
-    }));
-    if (eq.length > 0) {
-      const s = chart.addSeries(LineSeries, { color: '#8250df', lineWidth: 2, title: 'equity' }, 1);
-      s.setData(eq);
-      chart.panes()[1]?.setHeight(Math.round(height * 0.3));
+    // Without prices the equity lines take the main pane.
+    const equityPane = bars.length > 0 ? 1 : 0;
+    if (bars.length > 0) {
+      const ohlc = bars.every((b) => fin(b.open) && fin(b.high) && fin(b.low));
+      const price = ohlc
+        ? chart.addSeries(CandlestickSeries, { upColor: '#1a7f37', downColor: '#cf222e', wickUpColor: '#1a7f37', wickDownColor: '#cf222e', borderVisible: false })
+        : chart.addSeries(LineSeries, { color: '#1f4e99', lineWidth: 2, title: 'price' });
+      if (ohlc) price.setData(bars.map((b) => ({ time: b.time, open: b.open as number, high: b.high as number, low: b.low as number, close: b.close })));
+      else price.setData(bars.map((b) => ({ time: b.time, value: b.close })));
+      const markers: SeriesMarker<Time>[] = ascendingMarkers(data.signals ?? []);
+      if (markers.length > 0) createSeriesMarkers(price, markers);
     }
+    const eq = line(data.equity);
+    if (eq.length > 0) chart.addSeries(LineSeries, { color: '#8250df', lineWidth: 2, title: 'equity' }, equityPane).setData(eq);
+    const bench = line(data.benchmark);
+    if (bench.length > 0) chart.addSeries(LineSeries, { color: '#8c959f', lineWidth: 1, title: 'buy & hold' }, equityPane).setData(bench);
+    if (equityPane === 1 && (eq.length > 0 || bench.length > 0)) chart.panes()[1]?.setHeight(Math.round(height * 0.3));
     chart.timeScale().fitContent();
     return () => chart.remove();
   }, [data, height]);

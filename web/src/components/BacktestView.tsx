@@ -8,10 +8,12 @@ import { BacktestChart, type ChartData } from './BacktestChart.tsx';
 export function chartData(b: Backtest): ChartData {
   const s = b.series;
   if (!s) return { price: [] };
+  if (!s.close) return { price: [], equity: s.time.map((t, i) => ({ time: t, value: s.equity[i] ?? null })), benchmark: s.time.map((t, i) => ({ time: t, value: s.buyHoldEquity?.[i] ?? null })) };
   return {
-    price: s.time.map((t, i) => ({ time: t, close: s.close[i] ?? null })),
+    price: s.time.map((t, i) => ({ time: t, close: s.close![i] ?? null })),
     equity: s.time.map((t, i) => ({ time: t, value: s.equity[i] ?? null })),
-    signals: s.markers.map((m) => {
+    benchmark: s.time.map((t, i) => ({ time: t, value: s.buyHoldEquity?.[i] ?? null })),
+    signals: (s.markers ?? []).map((m) => {
       const buy = (m.kind === 'entry') === m.side > 0;
       return { time: m.time, side: buy ? ('buy' as const) : ('sell' as const), label: `${buy ? 'BUY' : 'SELL'}${m.kind === 'exit' && m.reason ? ` (${m.reason})` : ''}` };
     }),
@@ -68,7 +70,7 @@ export function BacktestView({ backtest, height }: { backtest: Backtest; height?
           </tr>
         </tbody>
       </table>
-      {data.price.length > 0 ? <BacktestChart data={data} {...(height ? { height } : {})} /> : <p className="muted">no series stored for this backtest</p>}
+      {data.price.length > 0 || (data.equity?.length ?? 0) > 0 ? <BacktestChart data={data} {...(height ? { height } : {})} /> : <p className="muted">no series stored for this backtest</p>}
     </div>
   );
 }

@@ -1,16 +1,16 @@
 /**
  * The pack browser: cards with tag filter and search; a pack's detail with a
- * performance preview (a backtest of the pack's default model, made as a draft
- * model named `<namespace>-preview` the first time) and a link to build a model from it.
+ * performance preview (the pack's default model backtested by the server, equity
+ * beside buy and hold) and a link to build a model from it.
  */
 import { useMemo, useState } from 'react';
-import { api, errorText, qs, type Page } from '../api.ts';
+import { api, qs, type Page } from '../api.ts';
 import { useApp } from '../context.ts';
 import { useLoad } from '../hooks.ts';
 import { Link } from '../router.tsx';
-import type { Backtest, Model, PackFull, PackSummary } from '../types.ts';
+import type { Backtest, PackFull, PackSummary } from '../types.ts';
 import { BacktestView } from '../components/BacktestView.tsx';
-import { Badge, LoadState, Missing, Notice, Panel } from '../components/ui.tsx';
+import { Badge, LoadState, Missing, Panel } from '../components/ui.tsx';
 
 function PackCard({ p, selected, onOpen }: { p: PackSummary; selected: boolean; onOpen: () => void }) {
   return (
@@ -40,35 +40,31 @@ function PackCard({ p, selected, onOpen }: { p: PackSummary; selected: boolean; 
   );
 }
 
+/** GET /packs/{id}/preview. */
+interface PackPreview {
+  id: string;
+  version: string;
+  strategy: string;
+  summary: Backtest['summary'];
+  series: { time: number[]; equity: number[]; buyHoldEquity: number[] };
+}
+
 function Preview({ pack }: { pack: PackSummary }) {
   const { caps } = useApp();
-  const can = caps.has('POST', '/backtests') && caps.has('POST', '/models') && caps.has('GET', '/models');
-  const [bt, setBt] = useState<Backtest | null>(null);
-  const [err, setErr] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  if (!can) return <Missing what="performance previews" routes={['POST /models', 'POST /backtests']} />;
-  const name = `${pack.namespace}-preview`;
-  const run = async (): Promise<void> => {
-    setBusy(true);
-    setErr(null);
-    try {
-      const mine = await api<Page<Model>>('GET', `/models${qs({ pack: pack.namespace, q: name, limit: 50 })}`);
-      const model = mine.items.find((m) => m.name === name) ?? (await api<Model>('POST', '/models', { pack: pack.namespace, name }));
-      setBt(await api<Backtest>('POST', '/backtests', { model: model.id }));
-    } catch (e) {
-      setErr(errorText(e));
-    }
-    setBusy(false);
-  };
+  const can = caps.has('GET', '/packs/{id}/preview');
+  const [show, setShow] = useState(false);
+  const p = useLoad(can && show ? (s) => api<PackPreview>('GET', `/packs/${encodeURIComponent(pack.namespace)}/preview`, undefined, s) : null, [pack.namespace, show, can]);
+  if (!can) return <Missing what="performance previews" routes={['GET /packs/{id}/preview']} />;
+  const bt: Backtest | null = p.data ? { id: p.data.id, kind: 'preview', symbol: p.data.summary.symbol, strategy: p.data.strategy, modelId: null, summary: p.data.summary, createdAt: '', series: p.data.series } : null;
   return (
     <div>
       <div className="row">
-        <button type="button" onClick={() => void run()} disabled={busy}>
-          {busy ? 'backtesting…' : 'Performance preview'}
+        <button type="button" onClick={() => setShow(true)} disabled={show}>
+          Performance preview
         </button>
-        <span className="muted">backtests the pack&apos;s default model over its data window (as draft model {name})</span>
+        <span className="muted">the pack&apos;s default model backtested over its data window, beside buy and hold</span>
       </div>
-      {err ? <Notice kind="error">{err}</Notice> : null}
+      {show ? <LoadState loading={p.loading && !p.data} error={p.error} /> : null}
       {bt ? <BacktestView backtest={bt} height={320} /> : null}
     </div>
   );

@@ -1,8 +1,8 @@
 /**
  * Sweep configuration and live progress. Simple mode runs the fixed 45-point
  * grid; advanced mode builds the grid from parameter ranges (premium keys).
- * The estimated runtime is the server's (it times a few combinations at start)
- * and, before that, this browser's last measured seconds per combination.
+ * The estimated runtime comes from the server (POST /sweeps/estimate times a
+ * few combinations on the model's data) as the form changes, without starting anything.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { api, errorText, qs, type Page } from '../api.ts';
@@ -18,7 +18,6 @@ import { Badge, LoadState, Missing, Notice, Panel, Progress } from '../component
 
 /** Combinations of the simple grid: threshold (5) x allowed_hours (3) x top_pct (3). */
 const SIMPLE_COMBOS = 45;
-const PER_COMBO_KEY = 'tradepilot.secondsPerCombo';
 
 const RANGES: RangeAxis[] = [
   { key: 'threshold', label: 'threshold', on: true, from: '0.5', to: '0.7', step: '0.05', int: false, min: 0, max: 1 },
@@ -34,7 +33,18 @@ const ENUMS: { key: string; label: string; values: string[] }[] = [
   { key: 'strike_selection', label: 'strike (options)', values: ['ATM', 'OTM_5', 'OTM_10', 'ITM_5', 'ITM_10'] },
 ];
 
+/** POST /sweeps/estimate. */
+interface Estimate {
+  combinations: number;
+  folds: number;
+  evaluations: number;
+  windowBars: number;
+  workers: number;
+  estimatedSeconds: number;
+}
+
 function SweepForm({ models, initialModel }: { models: Model[]; initialModel: string | null }) {
+  const { caps } = useApp();
   // The link may name the model by id or by name.
   const [model, setModel] = useState(models.find((m) => m.id === initialModel || m.name === initialModel)?.id ?? models[0]?.id ?? '');
   const [mode, setMode] = useState<'simple' | 'custom'>('simple');
@@ -64,9 +74,28 @@ function SweepForm({ models, initialModel }: { models: Model[]; initialModel: st
     return { g, errors };
   }, [ranges, enums, option]);
   const combos = mode === 'simple' ? SIMPLE_COMBOS : Object.values(grid.g).reduce((n, v) => n * v.length, Object.keys(grid.g).length > 0 ? 1 : 0);
-  const perCombo = Number(localStorage.getItem(PER_COMBO_KEY));
   const problems = mode === 'custom' ? [...Object.entries(grid.errors).map(([k, v]) => `${k}: ${v}`), ...(combos === 0 ? ['choose at least one axis'] : []), ...(combos > MAX_COMBOS ? [`${combos} combinations; at most ${MAX_COMBOS}`] : [])] : [];
   const ok = !!model && problems.length === 0;
+  const canEstimate = caps.has('POST', '/sweeps/estimate');
+  const body = JSON.stringify({ model, mode, ...(mode === 'custom' ? { grid: grid.g } : {}), ...(walkForward ? { walkForward: true } : {}) });
+  const [estimate, setEstimate] = useState<{ body: string; value?: Estimate; error?: string } | null>(null);
+  useEffect(() => {
+    if (!ok || !canEstimate) return;
+    // Ask once the form has been still for a moment (each estimate times real combinations).
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      api<Estimate>('POST', '/sweeps/estimate', JSON.parse(body), ctl.signal)
+        .then((value) => setEstimate({ body, value }))
+        .catch((e: unknown) => {
+          if ((e as Error).name !== 'AbortError') setEstimate({ body, error: errorText(e) });
+        });
+    }, 400);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [body, ok, canEstimate]);
+  const est = estimate?.body === body ? estimate : null;
 
   const start = async (): Promise<void> => {
     setBusy(true);
@@ -175,10 +204,17 @@ function SweepForm({ models, initialModel }: { models: Model[]; initialModel: st
           </div>
         )}
         <p data-testid="estimate">
-          <b>{combos}</b> combination{combos === 1 ? '' : 's'}
-          {walkForward ? ' per walk-forward fold' : ''} · estimated runtime{' '}
-          {perCombo > 0 ? <b>~{duration(perCombo * combos * (walkForward ? 4 : 1))}</b> : <span className="muted">measured by the server when it starts</span>}
+          <b>{est?.value?.combinations ?? combos}</b> combination{(est?.value?.combinations ?? combos) === 1 ? '' : 's'}
+          {est?.value && est.value.folds > 1 ? ` × ${est.value.folds} walk-forward folds` : walkForward ? ' per walk-forward fold' : ''} · estimated runtime{' '}
+          {est?.value ? (
+            <b>
+              ~{duration(est.value.estimatedSeconds)} on {est.value.workers} worker{est.value.workers === 1 ? '' : 's'}
+            </b>
+          ) : est?.error ? null : (
+            <span className="muted">{canEstimate ? 'estimating…' : 'measured by the server when it starts'}</span>
+          )}
         </p>
+        {est?.error ? <Notice kind="error">{est.error}</Notice> : null}
         {problems.map((p) => (
           <div key={p} className="field-error">
             {p}
@@ -240,17 +276,6 @@ export function SweepDetail({ id, estimate }: { id: string; estimate: string | n
       stop();
     };
   }, [id, caps]);
-  const done = sweep?.status === 'done';
-  const total = sweep?.progress.total ?? 0;
-  useEffect(() => {
-    // Remember how long a combination took here, for the next estimate.
-    if (!done || total <= 0 || !caps.has('GET', '/sweeps/{id}/results')) return;
-    api<{ elapsedMs: number | null }>('GET', `/sweeps/${encodeURIComponent(id)}/results?limit=1`)
-      .then((r) => {
-        if (r.elapsedMs) localStorage.setItem(PER_COMBO_KEY, String(r.elapsedMs / 1000 / total));
-      })
-      .catch(() => undefined);
-  }, [done, total, id, caps]);
   const cancel = async (): Promise<void> => {
     try {
       setSweep(await api<Sweep>('DELETE', `/sweeps/${encodeURIComponent(id)}`));
