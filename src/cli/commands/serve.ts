@@ -49,7 +49,8 @@ export const registerServe: CommandModule = (program, ctx) => {
         const logger = commandLogger(config, ctx);
         const runtime = await buildRuntime(config, {
           logger,
-          env: ctx.env,
+          // The agent schedule as configured (flags > environment > .env).
+          env: { ...ctx.env, AGENT_CRON: config.AGENT_CRON, AGENT_SYMBOLS: config.AGENT_SYMBOLS, AGENT_QUANTITY: config.AGENT_QUANTITY === undefined ? undefined : String(config.AGENT_QUANTITY) },
           schedules: opts.schedules,
           options: { corsOrigins, trustProxy: Boolean(opts.trustProxy), hsts: config.PUBLIC_URL?.startsWith('https://') ?? false, ...(bodyLimit ? { bodyLimit } : {}) },
         });
