@@ -1,12 +1,14 @@
 /**
  * `npm run docs:gen`: regenerate docs/cli.md (commander program), docs/api.md
- * (the server's /openapi.json) and docs/database.md (migrations + schema.ts).
+ * (the server's /openapi.json), docs/database.md (migrations + schema.ts) and
+ * docs/configuration.md (ConfigSchema).
  * `npm run docs:gen -- --check` writes nothing and exits 1 when a page is stale.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { apiReference, servedOpenApi } from './apiReference.ts';
 import { cliReference } from './cliReference.ts';
+import { configReference } from './configReference.ts';
 import { databaseReference, migratedTables } from './databaseReference.ts';
 
 /** The generated pages, by path relative to the repository root. */
@@ -15,6 +17,7 @@ export async function generatedPages(): Promise<Record<string, string>> {
     'docs/cli.md': cliReference(),
     'docs/api.md': apiReference(await servedOpenApi()),
     'docs/database.md': databaseReference(await migratedTables()),
+    'docs/configuration.md': configReference(),
   };
 }
 
