@@ -33,7 +33,7 @@ describe('feature-set files', () => {
   it('rejects unknown keys and bad types with their place', () => {
     expect(issues('name: s\nfeatures:\n  - { name: a, indicator: rsi, colour: red }\n')).toMatch(/line 3: features\[0\]: .*colour/);
     expect(issues('name: s\nfeatures: []\n')).toMatch(/line 2: features: /);
-    expect(issues('name: [unclosed\n')).toMatch(/^set\.yaml line 1: /);
+    expect(issues('name: [unclosed\n')).toMatch(/^set\.yaml line 2: .*end with a \]/);
   });
 
   it('--set takes a built-in name or a file', () => {
