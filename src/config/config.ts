@@ -67,7 +67,7 @@ export const ConfigSchema = z.object({
   ADMIN_KEY: optionalString.describe('admin key (16+ characters) needed to approve live trading'),
   AGENT_CRON: z.string().trim().min(1).default(AGENT_CRON_DEFAULT).describe('cron (UTC) of the agent run inside `serve`; `off` disables it'),
   AGENT_SYMBOLS: z.string().trim().min(1).default('TQQQ').describe('comma-separated symbols the scheduled agent run trades'),
-  AGENT_QUANTITY: optionalPositive.describe('shares per agent order; empty = the agent sizes the order itself'),
+  AGENT_QUANTITY: optionalPositive.describe('shares per scheduled agent order; empty = 1'),
   TRADEPILOT_USER: optionalString.describe('owner of models and sweeps made from the CLI; empty = $USER'),
   TRADEPILOT_API_KEY: optionalString.describe('API key `tradepilot smoke` sends; --key overrides'),
 });

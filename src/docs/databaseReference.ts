@@ -131,7 +131,7 @@ export function databaseReference(tables: readonly TableDoc[]): string {
     '(`DATABASE_URL=postgres://...`). Migrations run on every start (`kysely_migration` records them).',
     'Times are ISO-8601 UTC text (sortable); JSON documents are stored as text. Types below are as SQLite',
     'reports them; PostgreSQL has `bigserial` for `events.seq` and `double precision` for reals.',
-    'Every table appends to or is mirrored by the audit trail, `events`.',
+    'Changes to the domain tables are also appended to `events`, the audit trail.',
     '',
     '| table | what it holds |',
     '| --- | --- |',
