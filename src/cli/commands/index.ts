@@ -11,6 +11,7 @@ import { registerData } from './data.ts';
 import { registerFeatures } from './features.ts';
 import { registerGbdt } from './gbdt.ts';
 import { registerIndicators } from './indicators.ts';
+import { registerInit } from './init.ts';
 import { registerModel } from './model.ts';
 import { registerModels } from './models.ts';
 import { registerOptions } from './options.ts';
@@ -52,4 +53,5 @@ export const commands: readonly CommandModule[] = [
   registerSmoke,
   registerApikey,
   registerConfig,
+  registerInit,
 ];
