@@ -70,6 +70,8 @@ export interface ConfigResult {
   oof: { rows: number; logloss: number; auc: number | null; accuracy: number; brier: number };
   model: { registry: string; name: string; version: number; files: Record<string, string> };
   importance: { feature: string; gain: number; share: number }[];
+  /** Live alerts fire when the win probability crosses this: the (1 - top_pct) quantile of the out-of-fold probabilities, so the model alerts on about the share of bars the configuration's top-percent filter passes. */
+  alert_threshold: number;
   sample_predictions: { time: string; p: number; label: number; ret: number }[];
 }
 
@@ -221,6 +223,8 @@ function finalModel(reg: ModelRegistry, tr: TrainingRecord, c: number, set: Trai
   const yo = set.y.subarray(testStart, testStart + p.length);
   const auc = rocAuc(yo, p);
   const oof = { rows: p.length, logloss: logLoss(yo, p), auc: Number.isNaN(auc) ? null : auc, accuracy: accuracy(yo, toLabels(p)), brier: brierScore(yo, p) };
+  const sorted = Float64Array.from(p).sort();
+  const alertThreshold = sorted[Math.min(sorted.length - 1, Math.floor((1 - cfg.params.top_pct) * sorted.length))]!;
   const t = performance.now();
   const model = trainGbdt(set.X, set.y, gbdtParamsOf(best));
   const seconds = (performance.now() - t) / 1000;
@@ -243,7 +247,7 @@ function finalModel(reg: ModelRegistry, tr: TrainingRecord, c: number, set: Trai
       dataHash: sha256(new Uint8Array(set.X.data.buffer, set.X.data.byteOffset, set.X.data.byteLength)) + sha256(new Uint8Array(set.y.buffer, set.y.byteOffset, set.y.byteLength)).slice(0, 16),
       features: set.columns,
       label: `trade_win(hold_days=${cfg.params.hold_days}, stop_loss=${cfg.params.stop_loss}, take_profit=${cfg.params.take_profit})`,
-      thresholds: { alert: cfg.params.threshold },
+      thresholds: { alert: alertThreshold },
       metrics: { cv_logloss: best.mean.logloss, cv_auc: best.mean.auc, cv_accuracy: best.mean.accuracy, cv_brier: best.mean.brier, oof_auc: oof.auc, rows: n, positives },
       params: { ...best, training: tr.id, sweep: tr.sweepId, rank: cfg.rank, idx: cfg.idx, strategy: cfg.params, pack: spec.pack },
       source: `training:${tr.id}`,
@@ -263,6 +267,7 @@ function finalModel(reg: ModelRegistry, tr: TrainingRecord, c: number, set: Trai
     oof,
     model: { registry: reg.dir, name: meta.name, version: meta.version, files: meta.files },
     importance,
+    alert_threshold: alertThreshold,
     sample_predictions: samples,
   };
 }
