@@ -7,6 +7,7 @@ import type { ConfirmationService } from '../live/confirm/confirmations.ts';
 import type { OrderGate } from '../live/execution/orderGate.ts';
 import type { Scheduler } from '../live/scheduler.ts';
 import type { ScanRouteDeps } from '../strategy/scan/routes.ts';
+import type { TrainingRunner } from '../research/training/trainingRunner.ts';
 import type { ApiKeyService } from './auth/apiKeys.ts';
 import type { Role } from './auth/roles.ts';
 import type { HealthCheck } from './health.ts';
@@ -67,5 +68,7 @@ export interface ServerDeps {
   twilio?: { authToken: string; publicUrl?: string };
   /** Mounts POST /api/ml/scan and /api/ml/predict when given. */
   scan?: ScanRouteDeps;
+  /** Runs trainings started by POST /training (one over `store` is made when absent). */
+  training?: TrainingRunner;
   options?: Partial<ServerOptions>;
 }

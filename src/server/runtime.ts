@@ -14,6 +14,7 @@ import { ConfirmationService, type ExecuteConfirmed } from '../live/confirm/conf
 import { OrderGate } from '../live/execution/orderGate.ts';
 import type { Notifier } from '../live/notifier.ts';
 import { OpsMonitor } from '../live/opsMonitor.ts';
+import { TrainingRunner } from '../research/training/trainingRunner.ts';
 import { Scheduler } from '../live/scheduler.ts';
 import { agentScheduleFromEnv, registerAgentJob } from '../strategy/agent/agentJob.ts';
 import type { ScanRouteDeps } from '../strategy/scan/routes.ts';
@@ -135,6 +136,7 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     ...(opts.schedules === false ? {} : { scheduler }),
     health: [brokerCheck(paper), ...(live ? [brokerCheck(live)] : []), dataProviderCheck(provider), ...(opts.schedules === false ? [] : [schedulerCheck(scheduler)])],
     scan,
+    training: new TrainingRunner({ logger: opts.logger }),
     ...(config.TWILIO_AUTH_TOKEN ? { twilio: { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL } } : {}),
     options: { ...opts.options, ...(redis ? { rateLimitRedis: redis } : {}) },
   };

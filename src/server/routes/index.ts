@@ -7,7 +7,8 @@ import { metricsRoutes } from './metrics.ts';
 import { orderRoutes } from './orders.ts';
 import { scanRouteModule } from './scan.ts';
 import { streamRoutes } from './stream.ts';
+import { trainingRoutes } from './training.ts';
 import { twilioRoutes } from './twilio.ts';
 
 /** Every route file, in the order the OpenAPI document lists them. A new resource adds one file and one entry. */
-export const routeModules: readonly RouteModule[] = [healthRoutes, metricsRoutes, confirmationRoutes, orderRoutes, adminRoutes, eventRoutes, streamRoutes, twilioRoutes, scanRouteModule];
+export const routeModules: readonly RouteModule[] = [healthRoutes, metricsRoutes, confirmationRoutes, orderRoutes, adminRoutes, eventRoutes, streamRoutes, twilioRoutes, scanRouteModule, trainingRoutes];
