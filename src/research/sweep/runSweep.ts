@@ -91,8 +91,11 @@ export async function runSweep(store: Store, queueIn: JobQueue, id: string, opts
 
   // Estimate: time a few combinations here, then scale by what is left and the workers.
   const probe = Math.min(3, plan.combos.length);
+  const probeRange = phases[0]!.range ?? [0, windowBars];
+  // One untimed run first: the first call pays for compiling the simulator, which the rest never do.
+  evaluateConfig(ctx, plan.combos[0]!, ...probeRange);
   const tp = performance.now();
-  for (let i = 0; i < probe; i++) evaluateConfig(ctx, plan.combos[i]!, ...(phases[0]!.range ?? [0, windowBars]));
+  for (let i = 0; i < probe; i++) evaluateConfig(ctx, plan.combos[i]!, ...probeRange);
   const perCombo = (performance.now() - tp) / probe / 1000;
   // Starting worker threads (each loads the TypeScript sources) costs seconds; a sweep with less
   // CPU work than INLINE_BELOW_S runs on this thread instead. Same task code, so the same rows.
