@@ -73,9 +73,10 @@ const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 /**
  * Score every grid point on one fold. Between boosters it yields to the event
  * loop (progress timers, cancellation) and stops early when `shouldStop` says so
- * (returning null: an unfinished fold is never stored).
+ * (returning null: an unfinished fold is never stored). `onRound` is called
+ * after every boosting round (progress).
  */
-export async function fitFold(set: TrainingSet, fold: TrainingFold, k: number, points: readonly GridPoint[], shouldStop: () => boolean = () => false, onBooster?: () => void): Promise<FoldResult | null> {
+export async function fitFold(set: TrainingSet, fold: TrainingFold, k: number, points: readonly GridPoint[], shouldStop: () => boolean = () => false, onRound?: () => void): Promise<FoldResult | null> {
   const Xtr = takeRows(set.X, fold.train);
   const ytr = takeValues(set.y, fold.train);
   const Xte = takeRows(set.X, fold.test);
@@ -91,14 +92,14 @@ export async function fitFold(set: TrainingSet, fold: TrainingFold, k: number, p
   for (const members of groups.values()) {
     if (shouldStop()) return null;
     const most = Math.max(...members.map((i) => points[i]!.n_estimators));
-    const model = trainGbdt(Xtr, ytr, gbdtParamsOf({ ...points[members[0]!]!, n_estimators: most }));
+    // Rounds tick too, so progress reports keep their interval while a large booster trains.
+    const model = trainGbdt(Xtr, ytr, gbdtParamsOf({ ...points[members[0]!]!, n_estimators: most }), onRound ? { onRound: () => onRound() } : {});
     for (const i of members) {
       const p = gbdtPredict(truncate(model, points[i]!.n_estimators), Xte);
       const auc = rocAuc(yte, p);
       metrics[i] = { logloss: logLoss(yte, p), auc: Number.isNaN(auc) ? null : auc, accuracy: accuracy(yte, toLabels(p)), brier: brierScore(yte, p) };
       pred[i] = Array.from(p);
     }
-    onBooster?.();
     await yieldNow();
   }
   out.points = metrics;

@@ -157,7 +157,9 @@ export async function runTraining(store: Store, id: string, opts: RunTrainingOpt
           continue;
         }
         const res = await fitFold(set, fold, k, points, stop, () => {
-          if (Date.now() - lastReport >= heartbeatMs) report();
+          if (Date.now() - lastReport < heartbeatMs) return;
+          report();
+          void progressEvent();
         });
         if (!res) break;
         await saveFold(store, id, c, res);
