@@ -9,7 +9,7 @@ import { takeRows, type Matrix } from '../../ml/data.ts';
 import type { ModelSpec } from '../../strategy/models/modelSpec.ts';
 import type { EvalContext } from '../../strategy/packs/evaluate.ts';
 import type { StrategyParams } from '../../strategy/packs/schema.ts';
-import { trainingFeatures } from './features.ts';
+import { trainingFeatures, type FeatureBlock } from './features.ts';
 import { tradeLabels } from './tradeLabels.ts';
 
 /** Rows in time order. */
@@ -26,11 +26,12 @@ export interface TrainingSet {
   time: Float64Array;
 }
 
-/** Build the set for `params` over the context's window. */
-export function trainingSet(spec: ModelSpec, ctx: EvalContext, params: StrategyParams): TrainingSet {
+/** Build the set for `params` over the context's window; `features` caches the matrices by score window (configurations share them). */
+export function trainingSet(spec: ModelSpec, ctx: EvalContext, params: StrategyParams, features: Map<number, FeatureBlock> = new Map()): TrainingSet {
   const bars: BarSeries = ctx.bars;
   const n = bars.close.length;
-  const f = trainingFeatures(spec, bars, params.rank_window);
+  let f = features.get(params.rank_window);
+  if (!f) features.set(params.rank_window, (f = trainingFeatures(spec, bars, params.rank_window)));
   const lab = tradeLabels(bars, ctx.cal, ctx.from, n, params, ctx.inst, ctx.pol);
   const idx: number[] = [];
   for (let t = ctx.from; t < n; t++) if (lab.y[t] === lab.y[t]) idx.push(t);

@@ -19,6 +19,7 @@ import { loadEvalContext } from '../../strategy/packs/evaluate.ts';
 import type { StrategyParams } from '../../strategy/packs/schema.ts';
 import type { GateStatus } from '../sweep/gates.ts';
 import { trainingSet, type TrainingSet } from './dataset.ts';
+import type { FeatureBlock } from './features.ts';
 import { fitFold, gbdtParamsOf, trainingFolds, type FoldResult, type PointMetrics } from './fitFold.ts';
 import { gridPoints, pointKey, type GridPoint } from './trainingGrid.ts';
 import { getTraining, loadFolds, saveFold, setTrainingStatus, trainingStatus, type TrainingRecord } from './trainingStore.ts';
@@ -142,10 +143,11 @@ export async function runTraining(store: Store, id: string, opts: RunTrainingOpt
 
   try {
     const sets: TrainingSet[] = [];
+    const features = new Map<number, FeatureBlock>();
     const results: FoldResult[][] = [];
     phase = 'running';
     for (const [c, cfg] of plan.configs.entries()) {
-      const set = trainingSet(plan.spec, ctx, cfg.params);
+      const set = trainingSet(plan.spec, ctx, cfg.params, features);
       sets.push(set);
       const folds = trainingFolds(set, plan.folds, embargo);
       const got: FoldResult[] = [];
