@@ -10,7 +10,12 @@ import { customGrid } from '../../src/research/sweep/grid.ts';
 import { runSweep, type SweepSummary } from '../../src/research/sweep/runSweep.ts';
 import { createSweep } from '../../src/research/sweep/sweepStore.ts';
 import { trainingFeatures } from '../../src/research/training/features.ts';
-import { truncate } from '../../src/research/training/fitFold.ts';
+import { trainingFolds, truncate } from '../../src/research/training/fitFold.ts';
+import { tradeLabels } from '../../src/research/training/tradeLabels.ts';
+import type { TrainingSet } from '../../src/research/training/dataset.ts';
+import { barCalendar } from '../../src/strategy/packs/calendar.ts';
+import { seriesFromBars } from '../../src/core/bar.ts';
+import { StrategyParamsSchema } from '../../src/strategy/packs/schema.ts';
 import { liveAlertEngine, trainedModelId } from '../../src/research/training/liveModels.ts';
 import { newTraining } from '../../src/research/training/newTraining.ts';
 import { discardTraining, publishTraining } from '../../src/research/training/publishTraining.ts';
@@ -80,6 +85,49 @@ describe('training', () => {
     expect(types).toEqual(expect.arrayContaining(['training.started', 'training.progress', 'training.completed']));
   });
 
+  it('trade labels follow the configuration\'s fills, stop, target and holding period (hand-checked)', () => {
+    // Daily bars; a signal at bar t buys bar t+1's open.
+    const px = [
+      [100, 100, 100, 100],
+      [100, 101, 99, 100], // t=1 signal -> buys bar 2 at 100
+      [100, 103, 99.5, 102],
+      [102, 111, 101, 110], // high 111 >= target 110: exit at max(open 102, 110) = 110
+      [110, 110, 94, 95], // t=3 signal buys bar 4 at 110; low 94 <= stop 104.5: exit at min(110, 104.5)
+      [95, 96, 94, 95],
+      [95, 96, 94, 96],
+      [96, 97, 95, 97],
+    ];
+    const s = seriesFromBars('X', '1d', px.map(([o, h, l, c], i) => ({ time: Date.UTC(2024, 0, 2 + i), open: o!, high: h!, low: l!, close: c!, volume: 1 })));
+    const p = StrategyParamsSchema.parse({ threshold: 0.5, top_pct: 0.5, hold_days: 2, stop_loss: 0.05, take_profit: 0.1 });
+    const inst = { kind: 'stock' as const, symbol: 'X', side: 1 as const, shareSize: 0, contractSize: 1, defaultStrike: 'ATM' as const, defaultDte: 0 };
+    const pol = { fill: 'next-open' as const, feeBps: 0, slippageBps: 0, contractFee: 0, flatAtClose: false, positionSize: 1, initCash: 1 };
+    const l = tradeLabels(s, barCalendar(s), 0, s.time.length, p, inst, pol);
+    expect([l.y[1], l.t1[1]]).toEqual([1, 3]);
+    expect(l.ret[1]).toBeCloseTo(0.1, 12);
+    expect([l.y[3], l.t1[3]]).toEqual([0, 4]);
+    expect(l.ret[3]).toBeCloseTo(104.5 / 110 - 1, 12);
+    // t=4 buys bar 5 at 95 and leaves after 2 bars at bar 7's close 97.
+    expect([l.y[4], l.t1[4]]).toEqual([1, 7]);
+    expect(l.ret[4]).toBeCloseTo(97 / 95 - 1, 12);
+    // The last signals' trades would close after the data ends: no label.
+    expect(l.y[6]).toBeNaN();
+  });
+
+  it('folds: training rows precede each test block by the embargo and no label reaches into it', () => {
+    const n = 200;
+    const set = { y: new Float64Array(n), t0: Int32Array.from({ length: n }, (_, i) => i), t1: Int32Array.from({ length: n }, (_, i) => i + 4) } as unknown as TrainingSet;
+    const folds = trainingFolds(set, 5, 1);
+    expect(folds).toHaveLength(5);
+    for (const f of folds) {
+      const first = f.test[0]!;
+      expect(f.test).toHaveLength(33);
+      const last = f.train[f.train.length - 1]!;
+      expect(set.t1[last]!).toBeLessThan(first);
+      // purge: rows whose 4-bar label overlaps the test block (or the 1-row embargo) are gone
+      expect(last).toBe(first - 5);
+    }
+  });
+
   it('a 100-tree model is exactly the first 100 trees of a 200-tree one (what lets the grid share boosters)', () => {
     const rng = new Rng(3);
     const X = { data: new Float64Array(300 * 4).map(() => rng.normal()), rows: 300, cols: 4 };
@@ -123,8 +171,13 @@ describe('training', () => {
 
   it('publish makes alerts come from the model; discard deletes the artifacts and audits', async () => {
     const tr = await runTraining(store, (await newTraining(store, { userId: 'u', sweepId, ranks: [passRanks[0]!], modelDir: dir, grid: SMALL })).training.id);
+    // One published training per model: publishing this one retires the one published before.
+    const earlier = (await store.db.selectFrom('trainings').select('id').where('status', '=', 'done').where('id', '!=', tr.id).executeTakeFirstOrThrow()).id;
+    await publishTraining(store, earlier, 'test');
     const pub = await publishTraining(store, tr.id, 'test');
     expect(pub.status).toBe('published');
+    expect((await store.db.selectFrom('trainings').select('status').where('id', '=', earlier).executeTakeFirstOrThrow()).status).toBe('done');
+    expect((await store.events({ type: 'training.unpublished', subject: earlier }))[0]!.payload).toMatchObject({ replaced_by: tr.id });
     const engine = await liveAlertEngine(store, { policy: 'highest-confidence', newId: (() => { let n = 0; return () => `a${++n}`; })() });
     // Feed the model's own bars; the batch model on the same bars says where the probability crosses the threshold.
     const r = pub.result as TrainingResult;
