@@ -14,6 +14,7 @@ import { ConfirmationService, type ExecuteConfirmed } from '../live/confirm/conf
 import { OrderGate } from '../live/execution/orderGate.ts';
 import type { Notifier } from '../live/notifier.ts';
 import { OpsMonitor } from '../live/opsMonitor.ts';
+import { runTrainedAlerts } from '../research/training/trainedAlertsJob.ts';
 import { TrainingRunner } from '../research/training/trainingRunner.ts';
 import { Scheduler } from '../live/scheduler.ts';
 import { agentScheduleFromEnv, registerAgentJob } from '../strategy/agent/agentJob.ts';
@@ -97,6 +98,16 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     fn: async () => {
       const sent = await ops.check();
       if (sent.length > 0) opts.logger.warn({ alerts: sent }, 'ops alerts sent');
+    },
+  });
+  // Published trainings alert on the latest daily bar after the US close.
+  scheduler.register({
+    name: 'alerts.trained',
+    cron: '30 21 * * 1-5',
+    description: 'alerts from published trainings on their latest bars',
+    fn: async () => {
+      const alerts = await runTrainedAlerts({ store, provider, clock });
+      if (alerts.length > 0) opts.logger.info({ alerts: alerts.map((a) => a.alert_id) }, 'alerts from published trainings');
     },
   });
   if (agentSchedule) registerAgentJob(scheduler, { store, clock, provider, confirmations, modelDir: config.MODEL_DIR, threshold: config.SIGNAL_CONFIDENCE_THRESHOLD, logger: opts.logger }, agentSchedule);

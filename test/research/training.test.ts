@@ -17,6 +17,8 @@ import { barCalendar } from '../../src/strategy/packs/calendar.ts';
 import { seriesFromBars } from '../../src/core/bar.ts';
 import { StrategyParamsSchema } from '../../src/strategy/packs/schema.ts';
 import { liveAlertEngine, trainedModelId } from '../../src/research/training/liveModels.ts';
+import { runTrainedAlerts } from '../../src/research/training/trainedAlertsJob.ts';
+import { SimulatedClock } from '../../src/core/time.ts';
 import { newTraining } from '../../src/research/training/newTraining.ts';
 import { discardTraining, publishTraining } from '../../src/research/training/publishTraining.ts';
 import { runTraining, type TrainingResult } from '../../src/research/training/runTraining.ts';
@@ -172,7 +174,7 @@ describe('training', () => {
   it('publish makes alerts come from the model; discard deletes the artifacts and audits', async () => {
     const tr = await runTraining(store, (await newTraining(store, { userId: 'u', sweepId, ranks: [passRanks[0]!], modelDir: dir, grid: SMALL })).training.id);
     // One published training per model: publishing this one retires the one published before.
-    const earlier = (await store.db.selectFrom('trainings').select('id').where('status', '=', 'done').where('id', '!=', tr.id).executeTakeFirstOrThrow()).id;
+    const earlier = (await runTraining(store, (await newTraining(store, { userId: 'u', sweepId, ranks: [passRanks[1]!], modelDir: dir, grid: SMALL, folds: 3 })).training.id)).id;
     await publishTraining(store, earlier, 'test');
     const pub = await publishTraining(store, tr.id, 'test');
     expect(pub.status).toBe('published');
@@ -203,6 +205,14 @@ describe('training', () => {
     expect(new Set(got.map((g) => g.model))).toEqual(new Set([trainedModelId(tr.id)]));
     // Another symbol is not watched.
     expect(engine.onBar('OTHER', barAt(s, 0)).alerts).toEqual([]);
+
+    // The scheduler's job: on the day of the last crossing it stores that bar's alert, once.
+    const at = want[want.length - 1]!;
+    const job = { store, provider: new SampleProvider(), clock: new SimulatedClock(at + 3_600_000) };
+    const stored = await runTrainedAlerts(job);
+    expect(stored.map((a) => [Date.parse(a.timestamp), a.model_id])).toEqual([[at, trainedModelId(tr.id)]]);
+    expect(await runTrainedAlerts(job)).toEqual([]);
+    expect((await store.db.selectFrom('alerts').select('model_id').execute()).map((x) => x.model_id)).toEqual([trainedModelId(tr.id)]);
 
     const gone = await discardTraining(store, tr.id, 'test', 'done with it');
     expect(gone.status).toBe('discarded');

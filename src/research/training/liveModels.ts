@@ -4,6 +4,7 @@
  * booster (the registry refuses a feature order that differs from the live one).
  */
 import type { Store } from '../../adapters/store/store.ts';
+import { TIMEFRAME_MINUTES } from '../../core/time.ts';
 import { AlertEngine, type AlertEngineOptions } from '../../live/alerts/alertEngine.ts';
 import type { BarSignal } from '../../live/alerts/barSignal.ts';
 import { PublishedModelSchema, type PublishedModel } from '../../live/alerts/publishedModel.ts';
@@ -34,6 +35,8 @@ export function liveModelOf(tr: TrainingRecord, more: Partial<PublishedModel> = 
     rule: { kind: 'trained', training_id: tr.id, threshold: cfg.alert_threshold },
     symbols: [tradedSymbol(spec)],
     instrument: spec.instrument === 'option' ? 'option' : 'stock',
+    // An alert stays actionable for two of the model's bars.
+    valid_minutes: 2 * (spec.timeframe === '1d' ? 24 * 60 : TIMEFRAME_MINUTES[spec.timeframe]),
     ...more,
   });
   return { model, signal };

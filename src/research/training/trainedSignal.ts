@@ -35,6 +35,12 @@ export class TrainedSignal implements BarSignal {
   private readonly buffers = new Map<string, SymbolBuffer>();
   private readonly maxBars: number;
   private readonly action: Action;
+  private quiet = false;
+
+  /** Bars kept per symbol (what a replay needs to rebuild the state). */
+  get bufferBars(): number {
+    return this.maxBars;
+  }
 
   constructor(private readonly o: TrainedSignalOptions) {
     this.maxBars = o.maxBars ?? warmupBars({ ...o.spec, params: { ...o.spec.params, rank_window: o.rankWindow } }) + 500;
@@ -43,10 +49,33 @@ export class TrainedSignal implements BarSignal {
 
   /** The model's probability for the latest bar of `symbol` after adding `bar` (NaN during warm-up). */
   probability(symbol: string, bar: Bar): number {
+    return this.score(symbol, this.push(symbol, bar));
+  }
+
+  /**
+   * Feed bars without scoring each (a replay that rebuilds the history), then
+   * score each symbol's last bar once as the crossing reference. Features are
+   * causal, so this equals scoring every bar as it came.
+   */
+  replay(run: () => void): void {
+    this.quiet = true;
+    try {
+      run();
+    } finally {
+      this.quiet = false;
+    }
+    for (const [symbol, b] of this.buffers) b.prev = this.score(symbol, b);
+  }
+
+  private push(symbol: string, bar: Bar): SymbolBuffer {
     let b = this.buffers.get(symbol);
     if (!b) this.buffers.set(symbol, (b = { bars: [], prev: NaN }));
     b.bars.push(bar);
     if (b.bars.length > this.maxBars) b.bars.splice(0, b.bars.length - this.maxBars);
+    return b;
+  }
+
+  private score(symbol: string, b: SymbolBuffer): number {
     const s = seriesFromBars(symbol, this.o.spec.timeframe, b.bars);
     const f = trainingFeatures(this.o.spec, s, this.o.rankWindow);
     const last = f.rows - 1;
@@ -59,8 +88,9 @@ export class TrainedSignal implements BarSignal {
   }
 
   onBar(symbol: string, bar: Bar): { action: Action; confidence: number } | null {
-    const p = this.probability(symbol, bar);
-    const b = this.buffers.get(symbol)!;
+    const b = this.push(symbol, bar);
+    if (this.quiet) return null;
+    const p = this.score(symbol, b);
     const crossed = p >= this.o.threshold && !(b.prev >= this.o.threshold);
     b.prev = p;
     return crossed ? { action: this.action, confidence: p } : null;
