@@ -12,18 +12,19 @@ const TSX = import.meta.resolve('tsx');
 export class ThreadQueue implements JobQueue {
   readonly kind = 'threads';
   readonly concurrency: number;
-  private readonly pool: Piscina;
+  // Started on the first task: a sweep small enough to run inline never pays for the threads.
+  private pool: Piscina | null = null;
 
   constructor(threads: number = availableParallelism()) {
     this.concurrency = Math.max(1, threads);
-    this.pool = new Piscina({ filename: WORKER, minThreads: this.concurrency, maxThreads: this.concurrency, execArgv: ['--import', TSX], idleTimeout: 60_000 });
   }
 
   run(task: SweepTask, signal?: AbortSignal): Promise<SweepTaskResult> {
+    this.pool ??= new Piscina({ filename: WORKER, minThreads: this.concurrency, maxThreads: this.concurrency, execArgv: ['--import', TSX], idleTimeout: 60_000 });
     return this.pool.run(task, { signal }) as Promise<SweepTaskResult>;
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await this.pool?.destroy();
   }
 }
