@@ -138,10 +138,12 @@ export class Ppo {
     };
     const episodes: number[] = [];
     const acts = new Int32Array(N);
+    // the weights stay fixed for the whole rollout
+    const step = this.policy.stepper?.() ?? ((o: Float32Array, n: number, s: Data) => this.policy.step(o, n, s));
     for (let t = 0; t < T; t++) {
       if (t % L === 0) roll.chunkStates.set(this.state, (t / L) * N * S);
       roll.obs.set(env.obs, t * N * D);
-      const out = this.policy.step(env.obs, N, this.state);
+      const out = step(env.obs, N, this.state);
       for (let i = 0; i < N; i++) {
         const a = sampleCategorical(out.probs, i * A, A, this.rng);
         acts[i] = a;
@@ -175,7 +177,7 @@ export class Ppo {
       }
     }
     // Bootstrap value of the state after the last step.
-    const last = this.policy.step(env.obs, N, this.state).values;
+    const last = step(env.obs, N, this.state).values;
     for (let i = 0; i < N; i++) {
       let gae = 0;
       for (let t = T - 1; t >= 0; t--) {
@@ -214,15 +216,18 @@ export class Ppo {
         const oldLp = alloc(this.policy.dtype, M * L);
         const adv = new Float64Array(M * L);
         const ret = alloc(this.policy.dtype, M * L);
+        const { obs, chunkStates } = roll;
+        // element loops: a subarray view per row costs more than copying its few values
         for (let m = 0; m < M; m++) {
           const j = chunks[b0 + m]!;
           const k = Math.floor(j / N);
           const i = j % N;
-          st.set(roll.chunkStates.subarray((k * N + i) * S, (k * N + i + 1) * S), m * S);
+          const s0 = (k * N + i) * S;
+          for (let q = 0; q < S; q++) st[m * S + q] = chunkStates[s0 + q]!;
           for (let l = 0; l < L; l++) {
             const src = (k * L + l) * N + i;
             const r = m * L + l;
-            x.set(roll.obs.subarray(src * D, (src + 1) * D), r * D);
+            for (let q = 0; q < D; q++) x[r * D + q] = obs[src * D + q]!;
             act[r] = roll.actions[src]!;
             oldLp[r] = roll.logp[src]!;
             adv[r] = roll.adv[src]!;
