@@ -65,6 +65,32 @@ interface Rollout {
   returns: Float64Array;
 }
 
+/** A rollout gathered elsewhere (job-queue shards), in env order; rewards raw, no advantages yet. */
+export interface RawRollout {
+  obs: Float32Array;
+  actions: Int32Array;
+  logp: Float64Array;
+  values: Float64Array;
+  rewards: Float64Array;
+  dones: Uint8Array;
+  chunkStates: Data;
+  /** Value after the last step, per env. */
+  lastValues: Float64Array;
+  /** Returns of finished episodes in (step, env) order. */
+  episodeReturns: number[];
+}
+
+/** Where rollouts come from instead of a local env: runs `steps` steps of every env with the policy as it is now. */
+export interface RolloutSource {
+  readonly numEnvs: number;
+  readonly obsDim: number;
+  collect(policy: RecurrentPolicy, iteration: number, steps: number, seqLen: number): Promise<RawRollout>;
+}
+
+function isRolloutSource(x: BatchEnv | RolloutSource): x is RolloutSource {
+  return typeof (x as Partial<RolloutSource>).collect === 'function';
+}
+
 /** Samples an index from probabilities `p[off..off+A)`. */
 export function sampleCategorical(p: Float64Array, off: number, A: number, rng: Rng): number {
   let u = rng.next();
@@ -121,7 +147,7 @@ export class Ppo {
 
   /** Collects one rollout from `env` (reset on the first call), with GAE advantages. */
   async collect(env: BatchEnv): Promise<{ roll: Rollout; episodes: number[] }> {
-    const { rolloutSteps: T, seqLen: L, gamma, lambda } = this.o;
+    const { rolloutSteps: T, seqLen: L } = this.o;
     const N = env.numEnvs;
     const D = env.obsDim;
     const A = this.policy.numActions;
@@ -153,31 +179,53 @@ export class Ppo {
       }
       await env.step(acts);
       this.state = out.state;
-      this.discRet ??= new Float64Array(N);
       for (let i = 0; i < N; i++) {
-        let r = env.rewards[i]!;
-        if (this.o.normalizeRewards) {
-          const g = (this.discRet[i] = this.discRet[i]! * gamma + r);
-          this.retCount++;
-          const dlt = g - this.retMean;
-          this.retMean += dlt / this.retCount;
-          this.retM2 += dlt * (g - this.retMean);
-          const sd = this.retCount > 1 ? Math.sqrt(this.retM2 / (this.retCount - 1)) : 1;
-          r /= sd + 1e-8;
-        }
-        roll.rewards[t * N + i] = r;
         const d = env.dones[i]!;
+        roll.rewards[t * N + i] = this.shapeReward(i, env.rewards[i]!, d, N);
         roll.dones[t * N + i] = d;
         if (d) {
           if ((t + 1) % L !== 0) throw new BadInputError(`an episode ended inside a training chunk (step ${t + 1} of the rollout): use an episode length that is a multiple of seqLen (${L})`);
           episodes.push(env.episodeReturns[i]!);
-          this.discRet[i] = 0;
           this.state.fill(0, i * S, (i + 1) * S);
         }
       }
     }
     // Bootstrap value of the state after the last step.
-    const last = step(env.obs, N, this.state).values;
+    this.advantages(roll, step(env.obs, N, this.state).values, N);
+    return { roll, episodes };
+  }
+
+  /** Reward of env i as stored: divided by the running deviation of the discounted return when normalising (a done resets env i's return). */
+  private shapeReward(i: number, r: number, done: number, N: number): number {
+    this.discRet ??= new Float64Array(N);
+    if (this.o.normalizeRewards) {
+      const g = (this.discRet[i] = this.discRet[i]! * this.o.gamma + r);
+      this.retCount++;
+      const dlt = g - this.retMean;
+      this.retMean += dlt / this.retCount;
+      this.retM2 += dlt * (g - this.retMean);
+      const sd = this.retCount > 1 ? Math.sqrt(this.retM2 / (this.retCount - 1)) : 1;
+      r /= sd + 1e-8;
+    }
+    if (done) this.discRet[i] = 0;
+    return r;
+  }
+
+  /** A rollout from a RolloutSource (job-queue shards): the same reward shaping, in the same (step, env) order, and GAE. */
+  async collectFrom(src: RolloutSource): Promise<{ roll: Rollout; episodes: number[] }> {
+    const { rolloutSteps: T, seqLen: L } = this.o;
+    const N = src.numEnvs;
+    if (src.obsDim !== this.policy.obsDim) throw new BadInputError(`env observations have ${src.obsDim} values, the policy expects ${this.policy.obsDim}`);
+    const raw = await src.collect(this.policy, this.iteration, T, L);
+    const roll: Rollout = { ...raw, rewards: new Float64Array(T * N), adv: new Float64Array(T * N), returns: new Float64Array(T * N) };
+    for (let t = 0; t < T; t++) for (let i = 0; i < N; i++) roll.rewards[t * N + i] = this.shapeReward(i, raw.rewards[t * N + i]!, raw.dones[t * N + i]!, N);
+    this.advantages(roll, raw.lastValues, N);
+    return { roll, episodes: raw.episodeReturns };
+  }
+
+  /** GAE advantages and returns, bootstrapped from `last` (values after the last step). */
+  private advantages(roll: Rollout, last: Float64Array, N: number): void {
+    const { rolloutSteps: T, gamma, lambda } = this.o;
     for (let i = 0; i < N; i++) {
       let gae = 0;
       for (let t = T - 1; t >= 0; t--) {
@@ -190,7 +238,6 @@ export class Ppo {
         roll.returns[k] = gae + roll.values[k]!;
       }
     }
-    return { roll, episodes };
   }
 
   /** Clipped-objective update over the rollout's chunks; returns mean losses. */
@@ -271,8 +318,8 @@ export class Ppo {
     return { policyLoss: pl / count, valueLoss: vl / count, entropy: en / count, approxKl: kl / count };
   }
 
-  /** `iterations` PPO iterations on `env`, reporting each one; returns their statistics. */
-  async run(env: BatchEnv, iterations: number, onIteration?: (s: PpoIterationStats) => void): Promise<PpoIterationStats[]> {
+  /** `iterations` PPO iterations on `env` (or rollouts from a source), reporting each one; returns their statistics. */
+  async run(env: BatchEnv | RolloutSource, iterations: number, onIteration?: (s: PpoIterationStats) => void): Promise<PpoIterationStats[]> {
     const out: PpoIterationStats[] = [];
     for (let i = 0; i < iterations; i++) {
       const s = await this.iterate(env);
@@ -283,8 +330,8 @@ export class Ppo {
   }
 
   /** One rollout and one update. */
-  async iterate(env: BatchEnv): Promise<PpoIterationStats> {
-    const { roll, episodes } = await this.collect(env);
+  async iterate(env: BatchEnv | RolloutSource): Promise<PpoIterationStats> {
+    const { roll, episodes } = isRolloutSource(env) ? await this.collectFrom(env) : await this.collect(env);
     const losses = await this.update(roll, env.numEnvs);
     let rs = 0;
     for (const r of roll.rewards) rs += r;
