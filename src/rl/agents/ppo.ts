@@ -13,7 +13,7 @@ import type { BatchEnv } from '../env/vecEnv.ts';
 import type { LstmPolicy } from './lstmPolicy.ts';
 import type { RecurrentPolicy } from './policy.ts';
 import { GradWorker } from './gradWorker.ts';
-import { type LossCoefs, type PpoLossStats, type PpoMinibatch, ppoLossBackward, sliceMinibatch } from './ppoLoss.ts';
+import { type LossCoefs, type PpoLossStats, advantageMoments, assembleMinibatch, ppoLossBackward } from './ppoLoss.ts';
 
 /** PPO hyper-parameters. */
 export interface PpoOptions {
@@ -254,50 +254,20 @@ export class Ppo {
     let kl = 0;
     let count = 0;
     const params = this.policy.parameters();
+    this.grads?.shareRollout(roll, { N, L, D, S, dtype: this.policy.dtype });
     for (let ep = 0; ep < epochs; ep++) {
       this.rng.shuffle(chunks);
       for (let b0 = 0; b0 + M <= chunks.length; b0 += M) {
-        const x = alloc(this.policy.dtype, M * L * D);
-        const st = alloc(this.policy.dtype, M * S);
-        const act = new Int32Array(M * L);
-        const oldLp = alloc(this.policy.dtype, M * L);
-        const adv = new Float64Array(M * L);
-        const ret = alloc(this.policy.dtype, M * L);
-        const { obs, chunkStates } = roll;
-        // element loops: a subarray view per row costs more than copying its few values
-        for (let m = 0; m < M; m++) {
-          const j = chunks[b0 + m]!;
-          const k = Math.floor(j / N);
-          const i = j % N;
-          const s0 = (k * N + i) * S;
-          for (let q = 0; q < S; q++) st[m * S + q] = chunkStates[s0 + q]!;
-          for (let l = 0; l < L; l++) {
-            const src = (k * L + l) * N + i;
-            const r = m * L + l;
-            for (let q = 0; q < D; q++) x[r * D + q] = obs[src * D + q]!;
-            act[r] = roll.actions[src]!;
-            oldLp[r] = roll.logp[src]!;
-            adv[r] = roll.adv[src]!;
-            ret[r] = roll.returns[src]!;
-          }
-        }
         // Advantages normalised per minibatch (the reference implementations' default).
-        let mu = 0;
-        for (const v of adv) mu += v;
-        mu /= adv.length;
-        let sd = 0;
-        for (const v of adv) sd += (v - mu) ** 2;
-        sd = Math.sqrt(sd / adv.length) + 1e-8;
-        const advT = alloc(this.policy.dtype, M * L);
-        for (let r = 0; r < adv.length; r++) advT[r] = (adv[r]! - mu) / sd;
-        const mb: PpoMinibatch = { x, st, act, oldLp, adv: advT, ret, M, L };
+        const { mu, sd } = advantageMoments(roll, chunks, b0, b0 + M, N, L);
         let stats: PpoLossStats;
         this.opt.zeroGrad();
         if (this.grads !== null) {
-          // Two halves on two threads; the mean loss over the minibatch is the mean of the halves' means.
+          // Two halves on two threads; the worker cuts its half from the shared rollout itself.
+          // The mean loss over the minibatch is the mean of the halves' means.
           const h = M >> 1;
-          const far = this.grads.start(params, sliceMinibatch(mb, h, M, D, S), this.coefs());
-          const near = ppoLossBackward(this.policy, sliceMinibatch(mb, 0, h, D, S), this.coefs());
+          const far = this.grads.start(params, chunks.subarray(b0 + h, b0 + M), mu, sd, this.coefs());
+          const near = ppoLossBackward(this.policy, assembleMinibatch(roll, chunks, b0, b0 + h, N, L, D, S, this.policy.dtype, mu, sd), this.coefs());
           const other = await far;
           params.forEach((p, k) => {
             const g = p.grad!.data;
@@ -305,7 +275,7 @@ export class Ppo {
             for (let i = 0; i < g.length; i++) g[i] = 0.5 * (g[i]! + o[i]!);
           });
           stats = { policyLoss: 0.5 * (near.policyLoss + other.stats.policyLoss), valueLoss: 0.5 * (near.valueLoss + other.stats.valueLoss), entropy: 0.5 * (near.entropy + other.stats.entropy), kl: 0.5 * (near.kl + other.stats.kl) };
-        } else stats = ppoLossBackward(this.policy, mb, this.coefs());
+        } else stats = ppoLossBackward(this.policy, assembleMinibatch(roll, chunks, b0, b0 + M, N, L, D, S, this.policy.dtype, mu, sd), this.coefs());
         clipGradNorm(params, maxGradNorm);
         this.opt.step();
         pl += stats.policyLoss;
