@@ -1,12 +1,11 @@
 /** The embedded JobQueue: a piscina worker-thread pool (all cores by default); workers load TypeScript through tsx. */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { SweepTask, SweepTaskResult } from '../sweep/task.ts';
 import type { JobQueue } from './jobQueue.ts';
+import type { JobResult, JobTask } from './jobTask.ts';
 
-const WORKER = new URL('./sweepWorker.ts', import.meta.url).href;
-// `--import tsx` would resolve from the working directory; resolve it from here so any cwd works.
-const TSX = import.meta.resolve('tsx');
+// The .mjs boot registers tsx inside the worker thread (execArgv --import does not reach it on Node 20).
+const WORKER = new URL('./sweepWorkerBoot.mjs', import.meta.url).href;
 
 /** Worker threads on this machine; an aborted task's thread is terminated at once. */
 export class ThreadQueue implements JobQueue {
@@ -19,9 +18,9 @@ export class ThreadQueue implements JobQueue {
     this.concurrency = Math.max(1, threads);
   }
 
-  run(task: SweepTask, signal?: AbortSignal): Promise<SweepTaskResult> {
-    this.pool ??= new Piscina({ filename: WORKER, minThreads: this.concurrency, maxThreads: this.concurrency, execArgv: ['--import', TSX], idleTimeout: 60_000 });
-    return this.pool.run(task, { signal }) as Promise<SweepTaskResult>;
+  run<T extends JobTask>(task: T, signal?: AbortSignal): Promise<JobResult<T>> {
+    this.pool ??= new Piscina({ filename: WORKER, minThreads: this.concurrency, maxThreads: this.concurrency, idleTimeout: 60_000 });
+    return this.pool.run(task, { signal }) as Promise<JobResult<T>>;
   }
 
   async close(): Promise<void> {
