@@ -24,6 +24,7 @@ import { registerScan } from './scan.ts';
 import { registerServe } from './serve.ts';
 import { registerSmoke } from './smoke.ts';
 import { registerSweep } from './sweep.ts';
+import { registerTrain } from './train.ts';
 import { registerWorker } from './worker.ts';
 
 /** Every top-level command, in the order `--help` lists them. One file per command. */
@@ -43,6 +44,7 @@ export const commands: readonly CommandModule[] = [
   registerPacks,
   registerModels,
   registerSweep,
+  registerTrain,
   registerWorker,
   registerAgent,
   registerOrders,
