@@ -25,6 +25,7 @@ interface ScanOpts extends CommonOptions {
   models?: string;
   asOf?: string;
   all?: boolean;
+  buyOnly?: boolean;
   minConfidence?: string;
   maxRisk?: string;
   store?: boolean;
@@ -37,6 +38,7 @@ interface TrainOpts extends CommonOptions {
   asOf?: string;
   quick?: boolean;
   maxSymbols?: string;
+  testFrom?: string;
 }
 
 function asOfOption(v: string | undefined): number | undefined {
@@ -87,11 +89,12 @@ export const registerScan: CommandModule = (program, ctx) => {
     .command('scan')
     .description('momentum scanner over a universe, then the ML scan of its candidates: top BUY signals with confidence, expected return, risk and horizon')
     .option('--universe <spec>', 'dow30 (bundled), a folder of CSV files, or mock:N', 'dow30')
-    .option('--top <n>', 'BUY signals to return', '10')
+    .option('--top <n>', 'signals to return: BUYs first (by confidence), then the rest by P(profitable)', '10')
     .option('--candidates <n>', 'scanner candidates passed to the ML stages (30-50)', '40')
     .option('--models <dir>', 'model directory (default MODEL_DIR/scan/<universe>)')
     .option('--as-of <date>', 'signal time: nothing after it is read (default now / the data end)')
-    .option('--all', 'list every analysed candidate, not only BUYs')
+    .option('--all', 'list every analysed candidate, ranked')
+    .option('--buy-only', 'list BUY signals only (empty when none passes the decision rules)')
     .option('--scanner-only', "print the momentum scanner's ranked candidates (its JSON `results` is the body POST /api/ml/scan takes)")
     .option('--min-confidence <p>', 'HOLD below this confidence', String(DEFAULT_RULES.minConfidence))
     .option('--max-risk <n>', 'HOLD above this risk score (1-10)', String(DEFAULT_RULES.maxRisk))
@@ -119,7 +122,7 @@ export const registerScan: CommandModule = (program, ctx) => {
         const store = opts.store === false ? undefined : await openStore(cfg);
         try {
           const pl = new ScanPipeline({ provider: u.provider, benchmarks: u.benchmarks, models, store, rules });
-          const doc = await processCandidates(pl, scanner.results, { top, all: opts.all });
+          const doc = await processCandidates(pl, scanner.results, { top, all: opts.all, buyOnly: opts.buyOnly });
           const json: Omit<ScanDocument, 'timings'> & { timings: Record<string, number>; universe: string; scanner: { scanned: number; candidates: number; ms: number }; models: string; trained_now: boolean } = {
             ...doc,
             timings: { scanner: Math.round(scannerMs * 100) / 100, ...doc.timings },
@@ -143,6 +146,7 @@ export const registerScan: CommandModule = (program, ctx) => {
     .option('--as-of <date>', 'training data ends here (default now / the data end)')
     .option('--quick', 'small models (seconds, for a first look)')
     .option('--max-symbols <n>', 'use at most this many symbols for the ensemble (default 100)')
+    .option('--test-from <date>', 'hold out the rows from this date on (default: the latest ~20%, from a 1 January when one is near)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOpts>(ctx, async (opts) => {
@@ -159,6 +163,7 @@ export const registerScan: CommandModule = (program, ctx) => {
           predictor: opts.quick ? QUICK_PREDICTOR : FULL_PREDICTOR,
           predictorDays: opts.quick ? 200 : 730,
           maxSymbols: opts.maxSymbols ? positiveIntOption('max-symbols', opts.maxSymbols, 30) : undefined,
+          testFrom: asOfOption(opts.testFrom) === undefined ? undefined : parseTimestamp(opts.testFrom!),
           progress: terminalProgress(Boolean(opts.json)),
         });
         const backtest = await backtestScanSignals(u, trained.models.ensemble, { from: trained.test.t0[0]!, to: asOf });
@@ -216,11 +221,12 @@ function humanTrain(r: TrainReport, b: SignalBacktestReport, files: string[]): s
     table(
       ['held-out backtest', 'win rate', 'sharpe', 'max dd', 'return', 'trades'],
       [
-        ['scan signals', pct(b.scan.win_rate, 1), b.scan.sharpe.toFixed(2), pct(b.scan.max_drawdown, 1), pct(b.scan.total_return, 1), b.scan.trades],
+        ['scan signals (BUY rule)', pct(b.scan.win_rate, 1), b.scan.sharpe.toFixed(2), pct(b.scan.max_drawdown, 1), pct(b.scan.total_return, 1), b.scan.trades],
+        [`ranked top ${b.ranked.k} every ${b.ranked.horizon}d`, pct(b.ranked.win_rate, 1), b.ranked.sharpe.toFixed(2), pct(b.ranked.max_drawdown, 1), pct(b.ranked.total_return, 1), b.ranked.trades],
         ['buy and hold', pct(b.buy_hold.win_rate, 1), b.buy_hold.sharpe.toFixed(2), pct(b.buy_hold.max_drawdown, 1), pct(b.buy_hold.total_return, 1), b.buy_hold.trades],
       ],
     ),
-    `targets: win rate > 60%, Sharpe > 1.2, max drawdown < 20%: ${b.meets.win_rate ? 'met' : 'not met'}, ${b.meets.sharpe ? 'met' : 'not met'}, ${b.meets.max_drawdown ? 'met' : 'not met'}`,
+    `targets: win rate > 60%, Sharpe > 1.2, max drawdown < 20%: BUY rule ${b.meets.win_rate ? 'met' : 'not met'}, ${b.meets.sharpe ? 'met' : 'not met'}, ${b.meets.max_drawdown ? 'met' : 'not met'}; ranked ${b.ranked_meets.win_rate ? 'met' : 'not met'}, ${b.ranked_meets.sharpe ? 'met' : 'not met'}, ${b.ranked_meets.max_drawdown ? 'met' : 'not met'}`,
     `predictors: ${Object.entries(r.predictors)
       .map(([tf, m]) => (m && 'error' in m ? `${tf} (none: ${m.error})` : `${tf} hit ${pct(m!.hit_rate, 0)} rmse ${m!.valid_rmse.toExponential(2)} vs ${m!.zero_rmse.toExponential(2)}`))
       .join('; ')}`,

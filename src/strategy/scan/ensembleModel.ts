@@ -19,6 +19,7 @@ import { mlpPredict, trainMlp, type MlpModel, type MlpParams } from '../../ml/ml
 import { forestFromJson, forestPredict, forestToJson, trainForest, type ForestModel, type ForestParams } from '../../ml/tree/forest.ts';
 import { gbdtFromJson, gbdtPredict, gbdtToJson, trainGbdt, type GbdtModel, type GbdtParams } from '../../ml/tree/gbdt.ts';
 import { purgedKFold } from '../../ml/validate/purgedKFold.ts';
+import type { CrossSectionSpec } from './crossSection.ts';
 import type { EnsembleDecider } from './models.ts';
 
 /** The base learners, in the order the meta-learner sees them. */
@@ -96,6 +97,8 @@ export interface EnsembleArtifact {
   avgWin: number;
   avgLoss: number;
   smote: boolean;
+  /** The reference members and market of the cross-section columns (absent in artifacts without them). */
+  crossSection?: CrossSectionSpec;
 }
 
 /** Fit the preprocessor: per-column median of finite values, then mean/sd after imputation. */
@@ -234,6 +237,7 @@ export function trainEnsemble(
   columns: string[],
   trades: { horizonDays: number; avgWin: number; avgLoss: number },
   c: EnsembleConfig = FULL_ENSEMBLE,
+  crossSection?: CrossSectionSpec,
 ): EnsembleFit {
   if (X.cols !== columns.length) throw new BadInputError(`ensemble: ${X.cols} columns but ${columns.length} names`);
   let pos = 0;
@@ -275,7 +279,7 @@ export function trainEnsemble(
   const oofCal = new Float64Array(n).fill(NaN);
   rows.forEach((i, r) => (oofCal[i] = cal[r]!));
   return {
-    artifact: { format: 'tradepilot.scan.ensemble', version: 1, columns, prep, base, meta, calibration, threshold, ...trades, smote: useSmote },
+    artifact: { format: 'tradepilot.scan.ensemble', version: 1, columns, prep, base, meta, calibration, threshold, ...trades, smote: useSmote, ...(crossSection ? { crossSection: { members: [...crossSection.members], market: crossSection.market } } : {}) },
     oof: oofCal,
     oofF1: f1,
   };
@@ -288,8 +292,10 @@ export class ScanEnsemble implements EnsembleDecider {
   readonly horizonDays: number;
   readonly avgWin: number;
   readonly avgLoss: number;
+  readonly crossSection: CrossSectionSpec | undefined;
 
   constructor(readonly artifact: EnsembleArtifact) {
+    this.crossSection = artifact.crossSection;
     this.columns = artifact.columns;
     this.threshold = artifact.threshold;
     this.horizonDays = artifact.horizonDays;
