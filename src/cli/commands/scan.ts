@@ -79,7 +79,8 @@ async function ensureModels(m: ScanModules, u: Universe, dir: string, asOf: numb
     progress: terminalProgress(json),
   });
   saveScanModels(dir, trained);
-  if (!json) ctx.io.stderr.write(`no models in ${dir}: trained quick ones now (run \`tradepilot scan train\` for full sizes)\n`);
+  // Said on stderr in both modes (stdout stays one JSON document): these are small models, not `scan train`'s.
+  ctx.io.stderr.write(`no models in ${dir}: trained quick ones now in ${trained.report.seconds.toFixed(0)} s (run \`tradepilot scan train\` for full sizes)\n`);
   return { models: trained.models, report: trained.report, trained_now: true };
 }
 
@@ -118,18 +119,20 @@ export const registerScan: CommandModule = (program, ctx) => {
           const rows = scanner.results.map((r) => [r.symbol, r.score.toFixed(1), r.trend, r.rsi.toFixed(1), r.rvol === null ? '-' : r.rvol.toFixed(2), pct(r.change_pct, 2), r.volume ?? '-']);
           return { json: scanner, human: `${scanner.universe}: ${scanner.scanned} scanned, top ${scanner.results.length}\n${table(['symbol', 'score', 'trend', 'rsi', 'rvol', 'change', 'volume'], rows)}` };
         }
-        const { models, trained_now } = await ensureModels(m, u, dir, asOf, true, ctx, Boolean(opts.json));
+        const { models, report, trained_now } = await ensureModels(m, u, dir, asOf, true, ctx, Boolean(opts.json));
         const store = opts.store === false ? undefined : await openStore(cfg);
         try {
           const pl = new ScanPipeline({ provider: u.provider, benchmarks: u.benchmarks, models, store, rules });
           const doc = await processCandidates(pl, scanner.results, { top, all: opts.all, buyOnly: opts.buyOnly });
-          const json: Omit<ScanDocument, 'timings'> & { timings: Record<string, number>; universe: string; scanner: { scanned: number; candidates: number; ms: number }; models: string; trained_now: boolean } = {
+          const json: Omit<ScanDocument, 'timings'> & { timings: Record<string, number>; universe: string; scanner: { scanned: number; candidates: number; ms: number }; models: string; trained_now: boolean; model_sizes: string } = {
             ...doc,
             timings: { scanner: Math.round(scannerMs * 100) / 100, ...doc.timings },
             universe: u.name,
             scanner: { scanned: scanner.scanned, candidates: scanner.results.length, ms: Math.round(scannerMs) },
             models: dir,
             trained_now,
+            // 'quick' when these are the small models a first `scan` trained; `scan train` replaces them with full ones.
+            model_sizes: report?.sizes ?? 'unknown',
           };
           return { json, human: humanScan(json) };
         } finally {

@@ -95,7 +95,7 @@ describe('scan pipeline', () => {
       expect(s.predictions['5m']!.predicted_price).toBeGreaterThan(0);
       expect(s.predictions['1m']).toBeNull();
       expect(Object.keys(s.risk_metrics.correlation)).toEqual(['SPY', 'QQQ']);
-      expect(s.time_horizon).toMatch(/^(next (5m|1d) bar|5d)$/);
+      expect(s.time_horizon).toMatch(/^(next (5m|1d) bar|20d)$/);
     }
     expect(doc.buy_count).toBe(doc.signals.filter((s) => s.decision === 'BUY').length);
     for (const k of ['data', 'features', 'predictors', 'risk', 'ensemble', 'store', 'total'] as const) expect(doc.timings[k]).toBeGreaterThanOrEqual(0);
@@ -117,6 +117,26 @@ describe('scan pipeline', () => {
     expect(b).not.toBe(a);
     expect(b.probability).toBe(a.probability);
     expect(pl.cache.hits).toBe(1);
+  });
+
+  it('returns the ranked list, BUYs first, when no candidate passes the rules; only BUYs when asked', async () => {
+    const pl = pipeline();
+    pl.rules = { minConfidence: 1.01, maxRisk: 10 };
+    const sc = await runScanner(universe, { asOf: ASOF, top: 8 });
+    const doc = await processCandidates(pl, sc.results, { top: 5 });
+    expect(doc.buy_count).toBe(0);
+    expect(doc.signals).toHaveLength(5);
+    const p = doc.signals.map((s) => s.probability);
+    expect(p).toEqual([...p].sort((a, b) => b - a));
+    const all = await processCandidates(pl, sc.results, { all: true });
+    expect(all.signals.slice(0, 5).map((s) => s.symbol)).toEqual(doc.signals.map((s) => s.symbol));
+    expect(Math.min(...p)).toBeGreaterThanOrEqual(Math.max(...all.signals.slice(5).map((s) => s.probability)));
+    expect((await processCandidates(pl, sc.results, { buyOnly: true })).signals).toEqual([]);
+    // With the rules relaxed, every BUY comes before any other decision.
+    pl.rules = { minConfidence: 0, maxRisk: 10 };
+    const mixed = await processCandidates(pl, sc.results, { all: true });
+    const firstOther = mixed.signals.findIndex((s) => s.decision !== 'BUY');
+    expect(firstOther === -1 ? mixed.buy_count : firstOther).toBe(mixed.buy_count);
   });
 
   it('no stage reads data after the signal time: truncating or scrambling the future changes nothing', async () => {

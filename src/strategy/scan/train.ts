@@ -16,7 +16,7 @@ import { accuracy, brierScore, precisionRecallF1, toLabels } from '../../ml/metr
 import { rocAuc } from '../../ml/metrics/rocAuc.ts';
 import type { Progress } from '../../cli/progress.ts';
 import { fromArtifactJson, toArtifactJson } from './artifactJson.ts';
-import { FULL_ENSEMBLE, ScanEnsemble, trainEnsemble, type EnsembleArtifact, type EnsembleConfig } from './ensembleModel.ts';
+import { FULL_ENSEMBLE, QUICK_ENSEMBLE, ScanEnsemble, trainEnsemble, type EnsembleArtifact, type EnsembleConfig } from './ensembleModel.ts';
 import type { ScanModels } from './models.ts';
 import { LOOKBACK_DAYS, SCAN_TIMEFRAMES } from './multiTimeframe.ts';
 import { crossSectionPanel, type CrossSectionSpec } from './crossSection.ts';
@@ -73,13 +73,19 @@ export interface TrainReport {
   trained_at: string;
   universe: string;
   symbols: number;
+  /** FULL_ENSEMBLE ('full', `scan train`), QUICK_ENSEMBLE ('quick': `scan train --quick`, and what `scan` trains when it finds no models) or other ('custom'). */
+  sizes: 'full' | 'quick' | 'custom';
   labels: { horizon_days: number; step: number; fee: number; slippage_bps: number };
+  /** The cross-section the features rank against. */
+  cross_section: { members: number; market: string | null };
   train_rows: number;
   purged_rows: number;
   positive_rate: number;
   smote: boolean;
   threshold: number;
   oof_f1: number;
+  /** AUC of the calibrated out-of-fold probabilities on the training rows (the validation the model was chosen on). */
+  oof_auc: number;
   test: HeldOutMetrics;
   predictors: Partial<Record<Timeframe, PredictorArtifact['metrics'] | { error: string }>>;
   seconds: number;
@@ -147,6 +153,13 @@ function takeIdx(d: PooledRows, idx: number[]): PooledRows {
   for (let j = 0; j < d.columns.length; j++) for (let k = 0; k < m; k++) data[j * m + k] = d.data[j * n + idx[k]!]!;
   const pick = (a: Float64Array): Float64Array => Float64Array.from(idx, (i) => a[i]!);
   return { columns: d.columns, data, rows: m, y: pick(d.y), ret: pick(d.ret), t0: pick(d.t0), t1: pick(d.t1), symbol: idx.map((i) => d.symbol[i]!) };
+}
+
+/** AUC over the rows that have an out-of-fold probability. */
+function oofAuc(y: Float64Array, oof: Float64Array): number {
+  const keep: number[] = [];
+  for (let i = 0; i < oof.length; i++) if (Number.isFinite(oof[i]!)) keep.push(i);
+  return rocAuc(Float64Array.from(keep, (i) => y[i]!), Float64Array.from(keep, (i) => oof[i]!));
 }
 
 /** Score the held-out rows with a trained ensemble. */
@@ -254,13 +267,16 @@ export async function trainScanModels(o: TrainOptions): Promise<TrainedScan> {
       trained_at: new Date().toISOString(),
       universe: o.universe.name,
       symbols: new Set(pooled.symbol).size,
+      sizes: o.ensemble === undefined || o.ensemble === FULL_ENSEMBLE ? 'full' : o.ensemble === QUICK_ENSEMBLE ? 'quick' : 'custom',
       labels: { horizon_days: labels.horizon, step: labels.step, fee: labels.costs.feeRate, slippage_bps: labels.costs.slippageBps },
+      cross_section: { members: pooled.crossSection.members.length, market: pooled.crossSection.market },
       train_rows: train.rows,
       purged_rows: purged,
       positive_rate: pos / train.rows,
       smote: fit.artifact.smote,
       threshold: fit.artifact.threshold,
       oof_f1: fit.oofF1,
+      oof_auc: oofAuc(train.y, fit.oof),
       test: testMetrics,
       predictors: predictorReport,
       seconds: (performance.now() - t0) / 1000,
