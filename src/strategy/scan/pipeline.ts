@@ -90,6 +90,8 @@ export class ScanPipeline {
   readonly cache: PredictionCache<ScanSignal>;
   readonly clock: Clock;
   rules: DecisionRules;
+  /** Signals already appended to the store (a cached signal served again is the same prediction: stored once). */
+  readonly stored = new WeakSet<ScanSignal>();
   private readonly snapshots: PredictionCache<Promise<CrossSectionSnapshot>>;
 
   constructor(readonly deps: ScanDeps) {
@@ -258,10 +260,12 @@ export async function processCandidates(pl: ScanPipeline, candidates: readonly (
   }
   const ts = performance.now();
   if (pl.deps.store) {
+    const fresh = done.filter((s) => !pl.stored.has(s));
     await pl.deps.store.append([
-      ...done.map((s) => ({ type: 'scan.prediction', subject: s.symbol, correlationId: scanId, id: s.prediction_id, payload: s })),
-      { type: 'scan.completed', subject: 'scan', correlationId: scanId, payload: { analyzed: done.length, failed, rules: pl.rules, model_version: pl.deps.models.version } },
+      ...fresh.map((s) => ({ type: 'scan.prediction', subject: s.symbol, correlationId: scanId, id: s.prediction_id, payload: s })),
+      { type: 'scan.completed', subject: 'scan', correlationId: scanId, payload: { analyzed: done.length, predictions: done.map((s) => s.prediction_id), failed, rules: pl.rules, model_version: pl.deps.models.version } },
     ]);
+    for (const s of fresh) pl.stored.add(s);
   }
   t.store += performance.now() - ts;
   const ranked = done.sort(rankSignals);
