@@ -88,7 +88,7 @@ async function ensureModels(m: ScanModules, u: Universe, dir: string, asOf: numb
 export const registerScan: CommandModule = (program, ctx) => {
   const scan = program
     .command('scan')
-    .description('momentum scanner over a universe, then the ML scan of its candidates: top BUY signals with confidence, expected return, risk and horizon')
+    .description('momentum scanner over a universe, then the ML scan of its candidates: the top signals (BUYs first, then by P(profitable)) with confidence, expected return, risk and horizon')
     .option('--universe <spec>', 'dow30 (bundled), a folder of CSV files, or mock:N', 'dow30')
     .option('--top <n>', 'signals to return: BUYs first (by confidence), then the rest by P(profitable)', '10')
     .option('--candidates <n>', 'scanner candidates passed to the ML stages (30-50)', '40')
@@ -179,7 +179,8 @@ export const registerScan: CommandModule = (program, ctx) => {
     .command('outcomes')
     .description('compare stored scan predictions with what happened once their horizon has passed (appends scan.outcome events)')
     .option('--universe <spec>', 'where to read the bars: dow30, a folder of CSV files, or mock:N', 'dow30')
-    .option('--horizon <days>', 'daily bars after the signal', '5')
+    // The ensemble's trades are 20 daily bars (DEFAULT_LABELS.horizon): an outcome is judged over the same span.
+    .option('--horizon <days>', 'daily bars after the signal (the label horizon of the trained models)', '20')
     .option('--json', 'print one JSON document')
     .action(
       action<OutcomeOpts>(ctx, async (opts) => {
@@ -189,7 +190,7 @@ export const registerScan: CommandModule = (program, ctx) => {
         const u = await resolveUniverse(opts.universe, { asOf: now });
         const store = await openStore(cfg);
         try {
-          const r = await recordOutcomes(store, u.provider, now, positiveIntOption('horizon', opts.horizon, 5));
+          const r = await recordOutcomes(store, u.provider, now, positiveIntOption('horizon', opts.horizon, 20));
           const human = `${r.checked} predictions stored, ${r.recorded.length} outcomes recorded now, ${r.pending} pending, ${r.failed.length} failed; hit rate so far ${r.hit_rate === null ? 'n/a' : pct(r.hit_rate, 1)}`;
           return { json: r, human };
         } finally {
@@ -208,7 +209,8 @@ function humanScan(d: Omit<ScanDocument, 'timings'> & { timings: Record<string, 
   const rows = d.signals.map((s) => [s.symbol, s.decision, pct(s.confidence, 0), pct(s.expected_return, 2), s.risk_score, s.time_horizon, s.momentum.score.toFixed(0), s.momentum.trend]);
   return [
     `scan of ${d.universe}: ${d.scanner.scanned} scanned, ${d.scanner.candidates} candidates, ${d.total_analyzed} analysed, ${d.buy_count} BUY (HOLD below ${d.rules.minConfidence} confidence or above risk ${d.rules.maxRisk})`,
-    rows.length > 0 ? table(['symbol', 'decision', 'conf', 'exp. return', 'risk', 'horizon', 'score', 'trend'], rows) : 'no signal passes the decision rules',
+    rows.length > 0 ? table(['symbol', 'decision', 'conf', 'exp. return', 'risk', 'horizon', 'score', 'trend'], rows) : 'no signal to list',
+    ...(d.buy_count === 0 && rows.length > 0 ? ['no candidate passes the decision rules: the list is ranked by P(profitable); none is a BUY'] : []),
     ...d.failed.map((f) => `failed: ${f.symbol}: ${f.error}`),
     `stages (ms): ${Object.entries(d.timings)
       .map(([k, v]) => `${k} ${Math.round(v)}`)

@@ -236,9 +236,11 @@ describe('tradepilot scan (CLI)', () => {
     const r = await runCli(['scan', '--universe', 'mock:40', '--models', join(dir, 'models'), '--as-of', '2024-06-14', '--candidates', '8', '--min-confidence', '0', '--max-risk', '10', '--all', '--json', '--db', db]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const doc = r.json() as { signals: ScanSignal[]; total_analyzed: number; buy_count: number; timestamp: string; timings: Record<string, number>; trained_now: boolean };
+    const doc = r.json() as { signals: ScanSignal[]; total_analyzed: number; buy_count: number; timestamp: string; timings: Record<string, number>; trained_now: boolean; model_sizes: string };
     expect(doc.total_analyzed).toBe(8);
     expect(doc.trained_now).toBe(false);
+    // The tiny test sizes are neither `scan train`'s nor --quick's: the document says so.
+    expect(doc.model_sizes).toBe('custom');
     expect(doc.timings.scanner).toBeGreaterThan(0);
     for (const s of doc.signals) for (const k of ['symbol', 'decision', 'confidence', 'expected_return', 'risk_score', 'time_horizon', 'predictions', 'risk_metrics']) expect(s).toHaveProperty(k);
     const st = await openSqliteStore(db);
