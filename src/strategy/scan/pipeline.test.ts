@@ -96,7 +96,7 @@ describe('scan pipeline', () => {
       expect(s.predictions['5m']!.predicted_price).toBeGreaterThan(0);
       expect(s.predictions['1m']).toBeNull();
       expect(Object.keys(s.risk_metrics.correlation)).toEqual(['SPY', 'QQQ']);
-      expect(s.time_horizon).toMatch(/^(next (5m|1d) bar|20d)$/);
+      expect(s.time_horizon).toMatch(/^20d(, (5m|1d) forecast agrees)?$/);
     }
     expect(doc.buy_count).toBe(doc.signals.filter((s) => s.decision === 'BUY').length);
     for (const k of ['data', 'features', 'predictors', 'risk', 'ensemble', 'store', 'total'] as const) expect(doc.timings[k]).toBeGreaterThanOrEqual(0);

@@ -131,7 +131,11 @@ export function signalTime(c: Candidate, now: number): number {
   return c.time % MS_PER_DAY === 0 ? c.time + MS_PER_DAY - 1 : c.time;
 }
 
-/** The timeframe whose forecast agrees with the decision most confidently, else the ensemble's label horizon. */
+/**
+ * The recommended holding period: the ensemble's label horizon (its probability and expected return are
+ * about a trade of that many daily bars), naming the timeframe whose forecast agrees with the direction
+ * most confidently, if any (`20d, 1d forecast agrees`).
+ */
 export function timeHorizon(decision: 'BUY' | 'SELL', predictions: ScanSignal['predictions'], horizonDays: number): string {
   let best: Timeframe | null = null;
   let conf = 0;
@@ -143,7 +147,7 @@ export function timeHorizon(decision: 'BUY' | 'SELL', predictions: ScanSignal['p
       best = tf;
     }
   }
-  return best ? `next ${best} bar` : `${horizonDays}d`;
+  return best ? `${horizonDays}d, ${best} forecast agrees` : `${horizonDays}d`;
 }
 
 /** Analyse one symbol through every stage; timings are added into `t`. Throws on a failing stage. */
