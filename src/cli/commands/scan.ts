@@ -39,6 +39,7 @@ interface TrainOpts extends CommonOptions {
   quick?: boolean;
   maxSymbols?: string;
   testFrom?: string;
+  horizon?: string;
 }
 
 function asOfOption(v: string | undefined): number | undefined {
@@ -60,7 +61,8 @@ async function scanModules() {
     import('../../strategy/scan/signalBacktest.ts'),
     import('../../strategy/scan/universe.ts'),
   ]);
-  return { ...ens, ...pred, ...train, ...pipeline, ...scanner, ...bt, ...universe };
+  const { DEFAULT_LABELS } = await import('../../strategy/scan/tradeLabels.ts');
+  return { ...ens, ...pred, ...train, ...pipeline, ...scanner, ...bt, ...universe, DEFAULT_LABELS };
 }
 type ScanModules = Awaited<ReturnType<typeof scanModules>>;
 
@@ -149,13 +151,15 @@ export const registerScan: CommandModule = (program, ctx) => {
     .option('--as-of <date>', 'training data ends here (default now / the data end)')
     .option('--quick', 'small models (seconds, for a first look)')
     .option('--max-symbols <n>', 'use at most this many symbols for the ensemble (default 100)')
+    .option('--horizon <days>', 'holding period of the labelled trades in daily bars (default 20)')
     .option('--test-from <date>', 'hold out the rows from this date on (default: the latest ~20%, from a 1 January when one is near)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOpts>(ctx, async (opts) => {
         const cfg = commandConfig(ctx, opts);
         const asOf = asOfOption(opts.asOf) ?? Date.now();
-        const { resolveUniverse, trainScanModels, backtestScanSignals, saveScanModels, QUICK_ENSEMBLE, FULL_ENSEMBLE, QUICK_PREDICTOR, FULL_PREDICTOR } = await scanModules();
+        const { resolveUniverse, trainScanModels, backtestScanSignals, saveScanModels, QUICK_ENSEMBLE, FULL_ENSEMBLE, QUICK_PREDICTOR, FULL_PREDICTOR, DEFAULT_LABELS } = await scanModules();
+        const labels = { ...DEFAULT_LABELS, horizon: positiveIntOption('horizon', opts.horizon, DEFAULT_LABELS.horizon) };
         // Two years of intraday history for the predictors (a mock universe otherwise keeps 80 days of minutes).
         const u = await resolveUniverse(opts.universe, { asOf, intradayDays: opts.quick ? 140 : 520 });
         const dir = opts.models ?? scanModelDir(cfg.MODEL_DIR, u.name);
@@ -167,9 +171,10 @@ export const registerScan: CommandModule = (program, ctx) => {
           predictorDays: opts.quick ? 200 : 730,
           maxSymbols: opts.maxSymbols ? positiveIntOption('max-symbols', opts.maxSymbols, 30) : undefined,
           testFrom: asOfOption(opts.testFrom) === undefined ? undefined : parseTimestamp(opts.testFrom!),
+          labels,
           progress: terminalProgress(Boolean(opts.json)),
         });
-        const backtest = await backtestScanSignals(u, trained.models.ensemble, { from: trained.test.t0[0]!, to: asOf });
+        const backtest = await backtestScanSignals(u, trained.models.ensemble, { from: trained.test.t0[0]!, to: asOf, labels });
         const files = saveScanModels(dir, trained);
         const json = { ...trained.report, held_out_backtest: backtest, files };
         return { json, human: humanTrain(trained.report, backtest, files) };
