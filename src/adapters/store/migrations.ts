@@ -190,5 +190,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008_alert_acks': {
+      async up(db: Kysely<unknown>) {
+        // Acknowledged by whom and when (GET /alerts?status=, POST /alerts/acknowledge); null while open.
+        await db.schema.alterTable('alerts').addColumn('acknowledged_at', 'text').execute();
+        await db.schema.alterTable('alerts').addColumn('acknowledged_by', 'text').execute();
+        // Keyset paging newest first (and since/until ranges) walk this index instead of sorting.
+        await db.schema.createIndex('alerts_ts_id').on('alerts').columns(['timestamp', 'alert_id']).execute();
+      },
+    },
   };
 }

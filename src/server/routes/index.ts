@@ -1,5 +1,6 @@
 import type { RouteModule } from '../routeModule.ts';
 import { adminRoutes } from './admin.ts';
+import { alertRoutes } from './alerts.ts';
 import { confirmationRoutes } from './confirmations.ts';
 import { eventRoutes } from './events.ts';
 import { healthRoutes } from './health.ts';
@@ -10,4 +11,4 @@ import { streamRoutes } from './stream.ts';
 import { twilioRoutes } from './twilio.ts';
 
 /** Every route file, in the order the OpenAPI document lists them. A new resource adds one file and one entry. */
-export const routeModules: readonly RouteModule[] = [healthRoutes, metricsRoutes, confirmationRoutes, orderRoutes, adminRoutes, eventRoutes, streamRoutes, twilioRoutes, scanRouteModule];
+export const routeModules: readonly RouteModule[] = [healthRoutes, metricsRoutes, confirmationRoutes, orderRoutes, adminRoutes, eventRoutes, streamRoutes, twilioRoutes, scanRouteModule, alertRoutes];
