@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { AlertsTable } from '../../adapters/store/schema.ts';
@@ -83,8 +84,21 @@ function statusOf(r: Pick<Row, 'acknowledged_at' | 'valid_until'>, nowIso: strin
   return r.valid_until <= nowIso ? 'expired' : 'open';
 }
 
-function toItem(r: Row, nowIso: string): z.infer<typeof AlertItem> {
-  return { id: r.alert_id, status: statusOf(r, nowIso), createdAt: r.created_at, acknowledgedAt: r.acknowledged_at, acknowledgedBy: r.acknowledged_by, alert: JSON.parse(r.record) as z.infer<typeof AlertItem>['alert'] };
+/**
+ * One {@link AlertItem} as JSON text. The stored `record` is spliced in as it
+ * is: AlertStore wrote it with JSON.stringify from a validated alert, so
+ * parsing and re-serializing it on every read (the zod serializer did) would
+ * only spend time; the other fields are escaped here.
+ */
+export function alertItemJson(r: Row, nowIso: string): string {
+  const at = r.acknowledged_at === null ? 'null' : JSON.stringify(r.acknowledged_at);
+  const by = r.acknowledged_by === null ? 'null' : JSON.stringify(r.acknowledged_by);
+  return `{"id":${JSON.stringify(r.alert_id)},"status":"${statusOf(r, nowIso)}","createdAt":${JSON.stringify(r.created_at)},"acknowledgedAt":${at},"acknowledgedBy":${by},"alert":${r.record}}`;
+}
+
+/** Send JSON text as it is: fastify serializes objects only, and the route's schema still documents the body. */
+function sendJsonText(reply: unknown, text: string): FastifyReply {
+  return (reply as FastifyReply).type('application/json; charset=utf-8').send(text);
 }
 
 /** GET /alerts (+ /{id}, /performance, /stream) and POST /alerts/acknowledge. */
@@ -112,7 +126,7 @@ export const alertRoutes: RouteModule = {
           response: { 200: pageSchema(AlertItem), ...errorResponses(400, 401, 429) },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const q = req.query;
         checkPaging(q);
         const now = nowIso();
@@ -133,9 +147,11 @@ export const alertRoutes: RouteModule = {
         if (q.offset !== undefined) query = query.offset(q.offset);
         const rows = await query.execute();
         const more = rows.length > q.limit;
-        const kept = more ? rows.slice(0, q.limit) : rows;
-        const last = kept[kept.length - 1];
-        return { items: kept.map((r) => toItem(r, now)), nextCursor: more && last ? encodeCursor([last.timestamp, last.alert_id]) : null, limit: q.limit };
+        const n = more ? q.limit : rows.length;
+        let items = '';
+        for (let i = 0; i < n; i++) items += (i > 0 ? ',' : '') + alertItemJson(rows[i]!, now);
+        const next = more ? JSON.stringify(encodeCursor([rows[n - 1]!.timestamp, rows[n - 1]!.alert_id])) : 'null';
+        return sendJsonText(reply, `{"items":[${items}],"nextCursor":${next},"limit":${q.limit}}`);
       },
     );
 
@@ -155,10 +171,10 @@ export const alertRoutes: RouteModule = {
     app.get(
       '/alerts/:id',
       { schema: { summary: 'One alert', tags, params: IdParams, response: { 200: AlertItem, ...errorResponses(400, 401, 404, 429) } } },
-      async (req) => {
+      async (req, reply) => {
         const row = await db.selectFrom('alerts').select(COLUMNS).where('alert_id', '=', req.params.id).executeTakeFirst();
         if (!row) throw new HttpError(404, ErrorCode.NOT_FOUND, `no alert with id ${req.params.id}`);
-        return toItem(row, nowIso());
+        return sendJsonText(reply, alertItemJson(row, nowIso()));
       },
     );
 
@@ -262,7 +278,7 @@ export const alertRoutes: RouteModule = {
               if (sym !== undefined) q = q.where('ticker', '=', sym);
               if (kind !== undefined) q = q.where('instrument', '=', kind);
               const rows = await q.orderBy('timestamp', 'asc').orderBy('alert_id', 'asc').execute();
-              for (const r of rows) frames += `event: alert\ndata: ${JSON.stringify(toItem(r, now))}\n\n`;
+              for (const r of rows) frames += `event: alert\ndata: ${alertItemJson(r, now)}\n\n`;
             }
             // An id-only frame after the batch moves the client's Last-Event-ID past the whole batch (SSE sets it even without data).
             write(`${frames}id: ${e.seq}\n\n`);
