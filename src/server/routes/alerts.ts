@@ -6,6 +6,7 @@ import type { AlertsTable } from '../../adapters/store/schema.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import { alertPerformance } from '../../live/alerts/alertPerformance.ts';
 import { FutureAlertSchema, OptionAlertSchema, StockAlertSchema } from '../../live/alerts/alertSchema.ts';
+import { AlertRecords, type StoredAlert } from '../alertRecords.ts';
 import { actorOf } from '../auth/authenticate.ts';
 import { errorResponses, HttpError } from '../httpErrors.ts';
 import { checkPaging, decodeCursor, encodeCursor, pageQuery, pageSchema } from '../pagination.ts';
@@ -76,12 +77,15 @@ const AckResult = z
   })
   .meta({ id: 'AcknowledgeResult' });
 
-type Row = Pick<Selectable<AlertsTable>, 'alert_id' | 'timestamp' | 'valid_until' | 'record' | 'created_at' | 'acknowledged_at' | 'acknowledged_by'>;
-const COLUMNS = ['alert_id', 'timestamp', 'valid_until', 'record', 'created_at', 'acknowledged_at', 'acknowledged_by'] as const;
+type Row = Pick<Selectable<AlertsTable>, 'alert_id' | 'timestamp' | 'valid_until' | 'created_at' | 'acknowledged_at' | 'acknowledged_by' | 'record'>;
+type Ack = Pick<Row, 'acknowledged_at' | 'acknowledged_by'>;
+const COLUMNS = ['alert_id', 'timestamp', 'valid_until', 'created_at', 'acknowledged_at', 'acknowledged_by', 'record'] as const;
+/** What a listing reads per alert: ids and acknowledgements (from the covering index `alerts_page`); the rest is cached. */
+const PAGE_COLUMNS = ['alert_id', 'acknowledged_at', 'acknowledged_by'] as const;
 
-function statusOf(r: Pick<Row, 'acknowledged_at' | 'valid_until'>, nowIso: string): AlertStatus {
-  if (r.acknowledged_at !== null) return 'acknowledged';
-  return r.valid_until <= nowIso ? 'expired' : 'open';
+function statusOf(ack: Ack, validUntil: string, nowIso: string): AlertStatus {
+  if (ack.acknowledged_at !== null) return 'acknowledged';
+  return validUntil <= nowIso ? 'expired' : 'open';
 }
 
 /**
@@ -90,10 +94,10 @@ function statusOf(r: Pick<Row, 'acknowledged_at' | 'valid_until'>, nowIso: strin
  * parsing and re-serializing it on every read (the zod serializer did) would
  * only spend time; the other fields are escaped here.
  */
-export function alertItemJson(r: Row, nowIso: string): string {
-  const at = r.acknowledged_at === null ? 'null' : JSON.stringify(r.acknowledged_at);
-  const by = r.acknowledged_by === null ? 'null' : JSON.stringify(r.acknowledged_by);
-  return `{"id":${JSON.stringify(r.alert_id)},"status":"${statusOf(r, nowIso)}","createdAt":${JSON.stringify(r.created_at)},"acknowledgedAt":${at},"acknowledgedBy":${by},"alert":${r.record}}`;
+export function alertItemJson(id: string, ack: Ack, s: StoredAlert, nowIso: string): string {
+  const at = ack.acknowledged_at === null ? 'null' : JSON.stringify(ack.acknowledged_at);
+  const by = ack.acknowledged_by === null ? 'null' : JSON.stringify(ack.acknowledged_by);
+  return `{"id":${JSON.stringify(id)},"status":"${statusOf(ack, s.valid_until, nowIso)}","createdAt":${JSON.stringify(s.created_at)},"acknowledgedAt":${at},"acknowledgedBy":${by},"alert":${s.record}}`;
 }
 
 /** Send JSON text as it is: fastify serializes objects only, and the route's schema still documents the body. */
@@ -108,6 +112,7 @@ export const alertRoutes: RouteModule = {
     const tags = ['alerts'];
     const db = deps.store.db;
     const nowIso = (): string => new Date(deps.clock.now()).toISOString();
+    const alertRecords = new AlertRecords(db);
 
     app.get(
       '/alerts',
@@ -130,7 +135,7 @@ export const alertRoutes: RouteModule = {
         const q = req.query;
         checkPaging(q);
         const now = nowIso();
-        let query = db.selectFrom('alerts').select(COLUMNS);
+        let query = db.selectFrom('alerts').select(PAGE_COLUMNS);
         if (q.symbol !== undefined) query = query.where('ticker', '=', q.symbol);
         if (q.kind !== undefined) query = query.where('instrument', '=', q.kind);
         if (q.modelId !== undefined) query = query.where('model_id', '=', q.modelId);
@@ -141,16 +146,24 @@ export const alertRoutes: RouteModule = {
         else if (q.status === 'expired') query = query.where('acknowledged_at', 'is', null).where('valid_until', '<=', now);
         if (q.cursor !== undefined) {
           const [ts, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
-          query = query.where((eb) => eb.or([eb('timestamp', '<', ts), eb.and([eb('timestamp', '=', ts), eb('alert_id', '<', id)])]));
+          // A row-value comparison: one range on the index (SQLite 3.15+, PostgreSQL).
+          query = query.where((eb) => eb(eb.refTuple('timestamp', 'alert_id'), '<', eb.tuple(ts, id)));
         }
         query = query.orderBy('timestamp', 'desc').orderBy('alert_id', 'desc').limit(q.limit + 1);
         if (q.offset !== undefined) query = query.offset(q.offset);
         const rows = await query.execute();
         const more = rows.length > q.limit;
         const n = more ? q.limit : rows.length;
+        const stored = await alertRecords.get(rows.slice(0, n).map((r) => r.alert_id));
         let items = '';
-        for (let i = 0; i < n; i++) items += (i > 0 ? ',' : '') + alertItemJson(rows[i]!, now);
-        const next = more ? JSON.stringify(encodeCursor([rows[n - 1]!.timestamp, rows[n - 1]!.alert_id])) : 'null';
+        let last: StoredAlert | undefined;
+        for (let i = 0; i < n; i++) {
+          const s = stored.get(rows[i]!.alert_id);
+          // Absent only if the alert was deleted between the two reads.
+          if (s !== undefined) items += (items ? ',' : '') + alertItemJson(rows[i]!.alert_id, rows[i]!, s, now);
+          if (i === n - 1) last = s;
+        }
+        const next = more && last ? JSON.stringify(encodeCursor([last.timestamp, rows[n - 1]!.alert_id])) : 'null';
         return sendJsonText(reply, `{"items":[${items}],"nextCursor":${next},"limit":${q.limit}}`);
       },
     );
@@ -174,7 +187,7 @@ export const alertRoutes: RouteModule = {
       async (req, reply) => {
         const row = await db.selectFrom('alerts').select(COLUMNS).where('alert_id', '=', req.params.id).executeTakeFirst();
         if (!row) throw new HttpError(404, ErrorCode.NOT_FOUND, `no alert with id ${req.params.id}`);
-        return sendJsonText(reply, alertItemJson(row, nowIso()));
+        return sendJsonText(reply, alertItemJson(row.alert_id, row, row, nowIso()));
       },
     );
 
@@ -278,7 +291,7 @@ export const alertRoutes: RouteModule = {
               if (sym !== undefined) q = q.where('ticker', '=', sym);
               if (kind !== undefined) q = q.where('instrument', '=', kind);
               const rows = await q.orderBy('timestamp', 'asc').orderBy('alert_id', 'asc').execute();
-              for (const r of rows) frames += `event: alert\ndata: ${alertItemJson(r, now)}\n\n`;
+              for (const r of rows) frames += `event: alert\ndata: ${alertItemJson(r.alert_id, r, r, now)}\n\n`;
             }
             // An id-only frame after the batch moves the client's Last-Event-ID past the whole batch (SSE sets it even without data).
             write(`${frames}id: ${e.seq}\n\n`);

@@ -46,6 +46,8 @@ describe('alert routes', () => {
     for (let i = 0; i < 8; i++) alerts.push(makeAlert(5 + i * 10));
     for (let i = 0; i < 3; i++) alerts.push(makeAlert(7 + i * 30, { option: true, ticker: 'QQQ', validMin: 24 * 60 }));
     alerts.push(makeAlert(200, { ticker: 'IWM', model: 'rsi-revert', action: 'SELL' }));
+    // Same bar time as alerts[1]: pages must break the tie by id.
+    alerts.push({ ...makeAlert(15, { ticker: 'DIA' }), alert_id: `${alerts[1]!.alert_id.slice(0, -1)}${alerts[1]!.alert_id.endsWith('0') ? '1' : '0'}` });
     await new AlertStore(h.store, h.clock).save({ alerts, decisions: [] });
   });
   afterAll(async () => {
@@ -54,16 +56,18 @@ describe('alert routes', () => {
 
   it('lists newest first and pages with a cursor over every alert exactly once', async () => {
     const seen: string[] = [];
-    let url = '/alerts?limit=5';
+    let url = '/alerts?limit=3'; // the tied pair sits at positions 2 and 3: across a page boundary
     for (;;) {
       const res = await get(url, h.keys.user);
       expect(res.statusCode).toBe(200);
       const page = pageSchema(AlertItem).parse(res.json()) as Page;
       seen.push(...page.items.map((a) => a.id));
       if (!page.nextCursor) break;
-      url = `/alerts?limit=5&cursor=${page.nextCursor}`;
+      url = `/alerts?limit=3&cursor=${page.nextCursor}`;
     }
-    const expected = [...alerts].sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0)).map((a) => a.alert_id);
+    const key = (a: Alert) => `${a.timestamp}|${a.alert_id}`;
+    const expected = [...alerts].sort((a, b) => (key(a) < key(b) ? 1 : -1)).map((a) => a.alert_id);
+    expect(alerts.filter((a) => a.timestamp === alerts[1]!.timestamp)).toHaveLength(2);
     expect(seen).toEqual(expected);
   });
 
@@ -138,7 +142,7 @@ describe('alert routes', () => {
     const models = res.json().models as Record<string, unknown>[];
     expect(models.map((m) => m.modelId)).toEqual(['sma-cross', 'rsi-revert']);
     const m = models[0]!;
-    expect(m).toMatchObject({ alerts: 11, acknowledged: 3, filled: 1, scored: 3, outcomesAll: 4, strategy: null });
+    expect(m).toMatchObject({ alerts: 12, acknowledged: 3, filled: 1, scored: 3, outcomesAll: 4, strategy: null });
     expect(m.hitRate).toBeCloseTo(2 / 3, 12);
     expect(m.avgReturn).toBeCloseTo((0.06 - 0.04 + 0.01) / 3, 12);
     expect(m.hitRateAll).toBeCloseTo(3 / 4, 12);
@@ -146,7 +150,7 @@ describe('alert routes', () => {
     expect(models[1]).toMatchObject({ alerts: 1, scored: 0, hitRate: null, avgReturn: null, outcomesAll: 0 });
     // The time filter applies to the alert time.
     const recent = (await get(`/alerts/performance?since=${new Date(NOW - 20 * MIN).toISOString()}`, h.keys.user)).json().models as Record<string, unknown>[];
-    expect(recent).toEqual([expect.objectContaining({ modelId: 'sma-cross', alerts: 3, scored: 2, outcomesAll: 2 })]);
+    expect(recent).toEqual([expect.objectContaining({ modelId: 'sma-cross', alerts: 4, scored: 2, outcomesAll: 2 })]);
   });
 
   it('400 names the field', async () => {
