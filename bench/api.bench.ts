@@ -35,6 +35,8 @@ import { trainScanModels } from '../src/strategy/scan/train.ts';
 import { fmtMs, printTable, type BenchRow } from './harness.ts';
 
 interface LoadResult {
+  /** CPU time of this (the server's) process per request, µs: less sensitive to other load on the machine than req/s. */
+  cpuUs: number;
   requests: number;
   seconds: number;
   rps: number;
@@ -62,9 +64,12 @@ const ALERTS = 10_000;
 /** Run autocannon in a child process (plain node, no tsx) and read its JSON result. */
 function load(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
+    const c0 = process.cpuUsage();
     execFile(process.execPath, [LOADGEN, JSON.stringify(job)], { maxBuffer: 1 << 20, timeout: (job.seconds + 60) * 1000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`load generator failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as LoadResult);
+      const c = process.cpuUsage(c0);
+      if (err) return reject(new Error(`load generator failed: ${err.message}\n${stderr}`));
+      const r = JSON.parse(stdout) as Omit<LoadResult, 'cpuUs'>;
+      resolve({ ...r, cpuUs: (c.user + c.system) / Math.max(1, r.requests) });
     });
   });
 }
@@ -160,12 +165,14 @@ export async function run(args: string[]): Promise<void> {
       { case: `GET /alerts (default page of 50, ${ALERTS} stored, ${CONNECTIONS} conns, ${seconds}s) req/s`, ours: ours.rps.toFixed(0), peer: `${peer.rps.toFixed(0)} (bare node:http, page from memory)`, floor: '>= 5000', ok: ours.rps >= 5000 },
       { case: 'GET /alerts p99 latency', ours: `${ours.p99} ms (p50 ${ours.p50}, max ${ours.max})`, peer: `${peer.p99} ms (p50 ${peer.p50})`, floor: '< 20 ms', ok: ours.p99 < 20 },
       { case: 'GET /alerts errors / timeouts / non-2xx', ours: errs(ours), peer: errs(peer), floor: '0', ok: clean(ours) },
+      { case: 'GET /alerts server CPU per request', ours: `${ours.cpuUs.toFixed(0)} µs`, peer: `${peer.cpuUs.toFixed(0)} µs`, floor: '-', ok: null },
     ];
     if (predict) {
       rows.push(
       { case: `POST /api/ml/predict (warm models and prediction cache, 60 symbols rotating, ${CONNECTIONS} conns) req/s`, ours: predict.rps.toFixed(0), peer: 'none public', floor: '-', ok: null },
       { case: 'POST /api/ml/predict p99 latency', ours: `${predict.p99} ms (p50 ${predict.p50}, max ${predict.max})`, peer: '-', floor: '-', ok: null },
       { case: 'POST /api/ml/predict errors / timeouts / non-2xx', ours: errs(predict), peer: '-', floor: '0', ok: clean(predict) },
+      { case: 'POST /api/ml/predict server CPU per request', ours: `${predict.cpuUs.toFixed(0)} µs`, peer: '-', floor: '-', ok: null },
       );
     }
     process.stdout.write(`load generator: autocannon ${CONNECTIONS} connections in a separate node process; ${trained ? `quick scan models trained in ${fmtMs(trainMs)}` : 'POST /api/ml/predict skipped (--no-predict)'}\n\n`);

@@ -190,7 +190,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
-    '0008_alert_acks': {
+    '0009_alert_acks': {
       async up(db: Kysely<unknown>) {
         // Acknowledged by whom and when (GET /alerts?status=, POST /alerts/acknowledge); null while open.
         await db.schema.alterTable('alerts').addColumn('acknowledged_at', 'text').execute();

@@ -147,7 +147,7 @@ export interface AlertsTable {
   /** The alert record as JSON (the Pack System spec fields). */
   record: string;
   created_at: string;
-  /** When and by whom (`api:<key id>`) it was acknowledged; null while open (migration 0008). */
+  /** When and by whom (`api:<key id>`) it was acknowledged; null while open (migration 0009). */
   acknowledged_at: ColumnType<string | null, string | null | undefined, string | null>;
   acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
