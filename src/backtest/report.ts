@@ -33,16 +33,18 @@ function fmt(v: number, how: 'pct' | 'num' | 'int'): string {
   return v.toFixed(3);
 }
 
-function esc(s: string): string {
+/** HTML-escape text (shared with the run report). */
+export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const W = 960;
-const H = 260;
-const PAD = 40;
+/** Chart box: width, height and padding of every inline SVG chart. */
+export const W = 960;
+export const H = 260;
+export const PAD = 40;
 
 /** Polyline points of series ys (downsampled to at most ~W points) in a W x H box. */
-function path(ys: ArrayLike<number>, lo: number, hi: number, log = false): string {
+export function path(ys: ArrayLike<number>, lo: number, hi: number, log = false): string {
   const n = ys.length;
   const step = Math.max(1, Math.floor(n / W));
   const f = (y: number): number => (log ? Math.log(Math.max(y, 1e-12)) : y);
@@ -53,11 +55,13 @@ function path(ys: ArrayLike<number>, lo: number, hi: number, log = false): strin
   return pts.join(' ');
 }
 
-function x(i: number, n: number): number {
+/** Horizontal position of bar i of n in the chart box. */
+export function x(i: number, n: number): number {
   return PAD + (i / Math.max(1, n - 1)) * (W - 2 * PAD);
 }
 
-function range(...series: ArrayLike<number>[]): [number, number] {
+/** Lowest and highest finite value over the series ([0, 1] when none). */
+export function range(...series: ArrayLike<number>[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const s of series) for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i]!)) {
@@ -67,11 +71,13 @@ function range(...series: ArrayLike<number>[]): [number, number] {
   return lo <= hi ? [lo, hi] : [0, 1];
 }
 
-function axis(lo: number, hi: number, label: (v: number) => string): string {
+/** The top and bottom axis labels of a chart. */
+export function axis(lo: number, hi: number, label: (v: number) => string): string {
   return `<text x="4" y="${PAD / 2 + 4}" class="ax">${esc(label(hi))}</text><text x="4" y="${H - PAD / 2}" class="ax">${esc(label(lo))}</text>`;
 }
 
-function svg(title: string, body: string): string {
+/** A titled inline SVG chart. */
+export function svg(title: string, body: string): string {
   return `<h2>${esc(title)}</h2><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(title)}">${body}</svg>`;
 }
 
@@ -139,6 +145,7 @@ ${svg(single ? 'Price with entries (green) and exits (red)' : 'Equal-weight pric
 `;
 }
 
-function day(ms: number): string {
+/** YYYY-MM-DD of an epoch-ms time. */
+export function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../core/time.ts';
 import type { ConfirmationService } from '../live/confirm/confirmations.ts';
 import type { OrderGate } from '../live/execution/orderGate.ts';
 import type { Scheduler } from '../live/scheduler.ts';
+import type { JobQueue } from '../research/jobs/jobQueue.ts';
 import type { ScanRouteDeps } from '../strategy/scan/routes.ts';
 import type { ApiKeyService } from './auth/apiKeys.ts';
 import type { Role } from './auth/roles.ts';
@@ -67,5 +68,9 @@ export interface ServerDeps {
   twilio?: { authToken: string; publicUrl?: string };
   /** Mounts POST /api/ml/scan and /api/ml/predict when given. */
   scan?: ScanRouteDeps;
+  /** Where POST /sweeps runs its tasks; the sweep routes are mounted only when given. */
+  jobs?: JobQueue;
+  /** The official packs (default the packs/ shipped with tradepilot). */
+  packsDir?: string;
   options?: Partial<ServerOptions>;
 }

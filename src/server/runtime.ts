@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { AlpacaBroker } from '../adapters/broker/alpacaBroker.ts';
 import { PaperBroker } from '../adapters/broker/paperBroker.ts';
@@ -16,6 +17,8 @@ import type { Notifier } from '../live/notifier.ts';
 import { OpsMonitor } from '../live/opsMonitor.ts';
 import { Scheduler } from '../live/scheduler.ts';
 import { agentScheduleFromEnv, registerAgentJob } from '../strategy/agent/agentJob.ts';
+import { LazyQueue } from '../research/jobs/lazyQueue.ts';
+import { openQueue } from '../research/jobs/openQueue.ts';
 import type { ScanRouteDeps } from '../strategy/scan/routes.ts';
 import { loadScanPipeline, retrainScanModels, WEEKLY_RETRAIN_CRON } from '../strategy/scan/service.ts';
 import type { ScanPipeline } from '../strategy/scan/pipeline.ts';
@@ -124,6 +127,9 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     const { Redis: RedisClient } = await import('ioredis');
     redis = new RedisClient(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   }
+  // Sweeps started through the API: BullMQ workers with REDIS_URL, else worker threads leaving one core to the API.
+  const threads = Math.max(1, availableParallelism() - 1);
+  const jobs = config.REDIS_URL ? new LazyQueue('redis', 8, () => openQueue({ queue: config.REDIS_URL })) : new LazyQueue('threads', threads, () => openQueue({ workers: threads }));
   const deps: ServerDeps = {
     store,
     config,
@@ -135,6 +141,7 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     ...(opts.schedules === false ? {} : { scheduler }),
     health: [brokerCheck(paper), ...(live ? [brokerCheck(live)] : []), dataProviderCheck(provider), ...(opts.schedules === false ? [] : [schedulerCheck(scheduler)])],
     scan,
+    jobs,
     ...(config.TWILIO_AUTH_TOKEN ? { twilio: { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL } } : {}),
     options: { ...opts.options, ...(redis ? { rateLimitRedis: redis } : {}) },
   };
@@ -144,6 +151,7 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     provider,
     async close() {
       await scheduler.stop();
+      await jobs.close().catch(() => undefined);
       await redis?.quit().catch(() => undefined);
       await store.close();
     },

@@ -10,7 +10,7 @@ import { OrderGate } from '../../src/live/execution/orderGate.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { ApiKeyService } from '../../src/server/auth/apiKeys.ts';
 import type { ServerDeps, ServerOptions } from '../../src/server/deps.ts';
-import type { ZodApp } from '../../src/server/routeModule.ts';
+import type { RouteModule, ZodApp } from '../../src/server/routeModule.ts';
 
 export const ADMIN_KEY = 'admin-key-0123456789abcdef';
 export const OPERATOR = '+15557654321';
@@ -29,7 +29,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function makeHarness(opts: { options?: Partial<ServerOptions>; config?: Partial<Record<string, string>>; deps?: Partial<ServerDeps> } = {}): Promise<Harness> {
+export async function makeHarness(opts: { options?: Partial<ServerOptions>; config?: Partial<Record<string, string>>; deps?: Partial<ServerDeps>; modules?: readonly RouteModule[] } = {}): Promise<Harness> {
   const store = await openSqliteStore(':memory:');
   const clock = new SimulatedClock(Date.UTC(2024, 5, 3, 14, 0));
   const config = loadConfig({ env: { ADMIN_KEY, ...opts.config }, envFile: false });
@@ -52,7 +52,7 @@ export async function makeHarness(opts: { options?: Partial<ServerOptions>; conf
     premium: (await apiKeys.create('test premium', 'premium')).key,
     admin: (await apiKeys.create('test admin', 'admin')).key,
   };
-  const app = await buildServer({ store, clock, config, gate, confirmations, apiKeys, options: opts.options, ...opts.deps });
+  const app = await buildServer({ store, clock, config, gate, confirmations, apiKeys, options: opts.options, ...opts.deps }, opts.modules);
   return {
     app,
     store,

@@ -190,6 +190,37 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008_api_packs_backtests': {
+      async up(db: Kysely<unknown>) {
+        // Custom packs made through the API (official packs stay YAML files in packs/).
+        await db.schema
+          .createTable('packs')
+          .addColumn('namespace', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('pack', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('packs_user').on('packs').columns(['user_id', 'created_at']).execute();
+        await db.schema
+          .createTable('backtests')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('symbol', 'text', (c) => c.notNull())
+          .addColumn('strategy', 'text', (c) => c.notNull())
+          .addColumn('model_id', 'text')
+          .addColumn('request', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('series', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('backtests_user').on('backtests').columns(['user_id', 'created_at']).execute();
+      },
+    },
     '0009_alert_acks': {
       async up(db: Kysely<unknown>) {
         // Acknowledged by whom and when (GET /alerts?status=, POST /alerts/acknowledge); null while open.

@@ -17,6 +17,8 @@ export interface Database {
   sweeps: SweepsTable;
   sweep_results: SweepResultsTable;
   trainings: TrainingsTable;
+  packs: PacksTable;
+  backtests: BacktestsTable;
 }
 
 /** The append-only audit trail: raw fetches, features, model versions, predictions, messages, confirmations, orders. */
@@ -210,4 +212,36 @@ export interface TrainingsTable {
   result: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A custom strategy pack made through the API (official packs are the YAML files in packs/). */
+export interface PacksTable {
+  /** The pack's namespace: unique across official and custom packs. */
+  namespace: string;
+  /** Owner (the API key id that created it). */
+  user_id: string;
+  version: string;
+  name: string;
+  /** The text as submitted (YAML or JSON). */
+  source: string;
+  /** The validated pack (JSON). */
+  pack: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A backtest run through the API: the request, summary metrics beside buy-and-hold, and the chart series. */
+export interface BacktestsTable {
+  id: string;
+  user_id: string;
+  /** symbol (bundled data + built-in strategy) | model (a stored model's pack strategy) */
+  kind: string;
+  symbol: string;
+  strategy: string;
+  model_id: string | null;
+  request: string;
+  summary: string;
+  /** time, close, equity, buy-and-hold equity, trades (JSON). */
+  series: string;
+  created_at: string;
 }

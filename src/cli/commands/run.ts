@@ -1,9 +1,14 @@
-import { openStore } from '../../adapters/store/openStore.ts';
+import { userInfo } from 'node:os';
 import { BadInputError } from '../../core/errors.ts';
 import { createProvider, resolveProviderName } from '../../data/providers/index.ts';
-import { DEFAULT_MAIN_JOB, runMainJob, type MainJobReport } from '../../pipeline/mainJob.ts';
+import { openLiveRuntime } from '../../live/runtime.ts';
+import { runMainJob } from '../../pipeline/mainJob.ts';
+import type { Answerer } from '../../pipeline/runConfirm.ts';
+import type { RunReport } from '../../pipeline/runReport.ts';
+import { resolveRunPack } from '../../pipeline/runPack.ts';
+import { confirmPrompt } from '../confirmPrompt.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
-import { listOption, numberOption, positiveIntOption } from '../options.ts';
+import { listOption, numberOption, optionalNumber } from '../options.ts';
 import { pct, table } from '../output.ts';
 import { terminalProgress } from '../progress.ts';
 
@@ -11,81 +16,101 @@ interface RunOpts extends CommonOptions {
   symbol?: string;
   provider?: string;
   csv?: string;
-  period?: string;
-  fee?: string;
-  slippageBps?: string;
+  pack?: string;
   cash?: string;
+  report?: string | false;
+  yes?: boolean;
+  confirm?: boolean;
+  workers?: string;
 }
 
 /** `tradepilot run`: the main job on bundled data by default (no account, no server). */
 export const registerRun: CommandModule = (program, ctx) => {
   program
     .command('run')
-    .description('the main job: load and validate data, signal, backtest after costs next to buy-and-hold, store every step')
+    .description('the main job: pack -> features -> walk-forward GBDT -> out-of-sample backtest vs buy-and-hold -> risk gate -> alerts -> YES/NO -> paper orders -> reports')
     .option('--symbol <list>', 'comma-separated symbols (default: every symbol the provider has offline)')
     .option('--provider <name>', 'sample (default), csv, mock, yahoo, alpaca, polygon, schwab')
     .option('--csv <file>', 'with --provider csv: the CSV file (OHLCV, close-only or wide)')
-    .option('--period <n>', 'moving-average length of the trend rule', String(DEFAULT_MAIN_JOB.period))
-    .option('--fee <fraction>', 'fee per fill as a fraction of traded value', String(DEFAULT_MAIN_JOB.fee))
-    .option('--slippage-bps <bps>', 'slippage per fill in basis points', String(DEFAULT_MAIN_JOB.slippageBps))
-    .option('--cash <amount>', 'starting cash per symbol', String(DEFAULT_MAIN_JOB.initCash))
+    .option('--pack <namespace>', 'strategy pack from packs/ (default: swingsigma)')
+    .option('--cash <amount>', 'starting cash of each backtest', '10000')
+    .option('--report <file>', 'HTML report path (default: reports/run-<time>.html)')
+    .option('--no-report', 'write no HTML report')
+    .option('--yes', 'answer YES to every alert (paper orders through the order gate; DRY_RUN still applies)')
+    .option('--no-confirm', 'ask nothing: alerts stay pending for `tradepilot confirm ID yes|no`')
+    .option('--workers <n>', 'worker threads for model training (0: none; default: one per core, at most 4)')
     .option('--json', 'print one JSON document')
     .action(
       action<RunOpts>(ctx, async (opts) => {
         const cfg = commandConfig(ctx, opts);
-        const name = resolveProviderName(opts.provider ?? (opts.csv ? 'csv' : undefined), ctx.env);
+        if (opts.yes && opts.confirm === false) throw new BadInputError('--yes and --no-confirm contradict each other: choose one');
+        const pack = resolveRunPack(opts.pack);
+        let name;
+        try {
+          name = resolveProviderName(opts.provider ?? (opts.csv ? 'csv' : undefined), ctx.env);
+        } catch (err) {
+          throw new BadInputError(`--provider: ${(err as Error).message}`);
+        }
         const provider = createProvider(name, { env: ctx.env, file: opts.csv });
         const known = await provider.listSymbols?.();
         const symbols = listOption(opts.symbol) ?? known ?? [];
-        if (symbols.length === 0) throw new BadInputError(`provider ${provider.name} lists no symbols offline: name them with --symbol`);
+        if (symbols.length === 0) throw new BadInputError(`--symbol: provider ${provider.name} lists no symbols offline: name them with --symbol`);
         const unknown = known ? symbols.filter((s) => !known.some((k) => k.toUpperCase() === s.toUpperCase())) : [];
-        if (unknown.length > 0) throw new BadInputError(`unknown symbol${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for provider ${provider.name}; available: ${known!.join(', ')}`);
-        const store = await openStore(cfg);
+        if (unknown.length > 0) throw new BadInputError(`--symbol: unknown symbol${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for provider ${provider.name}; available: ${known!.join(', ')}`);
+        const initCash = numberOption('cash', opts.cash, 10_000, 1);
+        const workers = optionalNumber('workers', opts.workers, 0, 16, true);
+        const reportPath = opts.report === false ? null : (opts.report ?? `reports/run-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
+        const interactive = !opts.json && !opts.yes && opts.confirm !== false && Boolean(process.stdin.isTTY) && Boolean((ctx.io.stdout as NodeJS.WriteStream).isTTY);
+        const prompt = interactive ? confirmPrompt(process.stdin, ctx.io.stderr) : undefined;
+        const answer: Answerer | undefined = opts.yes ? async () => 'YES' : prompt?.answer;
+        const runtime = await openLiveRuntime(cfg);
         try {
           const report = await runMainJob(
-            { store, provider, progress: terminalProgress(Boolean(opts.json)) },
             {
-              symbols,
-              period: positiveIntOption('period', opts.period, DEFAULT_MAIN_JOB.period),
-              fee: numberOption('fee', opts.fee, DEFAULT_MAIN_JOB.fee, 0, 0.1),
-              slippageBps: numberOption('slippage-bps', opts.slippageBps, DEFAULT_MAIN_JOB.slippageBps, 0, 1000),
-              initCash: numberOption('cash', opts.cash, DEFAULT_MAIN_JOB.initCash, 1),
+              runtime,
+              provider,
+              progress: terminalProgress(Boolean(opts.json)),
+              log: (line) => ctx.io.stderr.write(`run: ${line}\n`),
+              answer,
+              actor: `cli:${userInfo().username}${opts.yes ? ' (run --yes)' : ''}`,
             },
+            { symbols, pack, reportPath, initCash, workers },
           );
           const exitCode = report.symbols.length === 0 ? 1 : 0;
-          return { json: { ...report, store: store.location, dry_run: cfg.DRY_RUN }, human: humanReport(report, store.location, cfg.DRY_RUN), exitCode };
+          return { json: { ...report, store: runtime.store.location, dry_run: cfg.DRY_RUN }, human: humanReport(report, runtime.store.location, cfg.DRY_RUN), exitCode };
         } finally {
-          await store.close();
+          prompt?.close();
+          await runtime.close();
         }
       }),
     );
 };
 
-function humanReport(r: MainJobReport, location: string, dryRun: boolean): string {
+function humanReport(r: RunReport, location: string, dryRun: boolean): string {
   const rows = r.symbols.map((s) => [
     s.symbol,
-    s.last,
-    s.last_close.toFixed(2),
-    `${s.signal}${s.fresh ? '*' : ''}`,
-    pct(s.confidence, 0),
+    `${s.model.oos_from}..${s.last}`,
     pct(s.strategy.total_return, 1),
     pct(s.buy_hold.total_return, 1),
     s.strategy.sharpe.toFixed(2),
     s.buy_hold.sharpe.toFixed(2),
     pct(s.strategy.max_drawdown, 1),
-    pct(s.buy_hold.max_drawdown, 1),
+    s.strategy.dsr.toFixed(2),
+    `${s.signal.action} ${s.signal.prob.toFixed(2)}`,
   ]);
   const m = r.summary;
   const lines = [
-    `tradepilot run ${r.run_id} · provider ${r.provider} · rule: ${r.rule}`,
-    `costs: fee ${pct(r.costs.fee, 2)} + slippage ${r.costs.slippage_bps} bps per fill; ${r.fill}`,
+    `tradepilot run ${r.run_id} · ${r.provider} · pack ${r.pack.namespace} ${r.pack.version} (${r.pack.strategy}) · GBDT, purged walk-forward, ${r.model.trials} thresholds tried`,
+    `costs: ${r.costs.fee_bps} bps fee + ${r.costs.slippage_bps} bps slippage per fill; out of sample only: every prediction from a model trained on earlier bars`,
     '',
-    table(['symbol', 'last', 'close', 'signal', 'conf', 'return', 'buy&hold', 'sharpe', 'b&h sharpe', 'max dd', 'b&h max dd'], rows),
+    table(['symbol', 'out of sample', 'return', 'buy&hold', 'sharpe', 'b&h sharpe', 'max dd', 'DSR', 'today'], rows),
     '',
-    `${m.symbols} symbols · ${m.buy_signals} BUY today · rule beat buy-and-hold on ${m.beat_buy_hold}/${m.symbols}`,
-    `mean return ${pct(m.mean_strategy_return, 1)} vs buy-and-hold ${pct(m.mean_buy_hold_return, 1)}; mean Sharpe ${m.mean_strategy_sharpe.toFixed(2)} vs ${m.mean_buy_hold_sharpe.toFixed(2)}; mean max drawdown ${pct(m.mean_strategy_max_drawdown, 1)} vs ${pct(m.mean_buy_hold_max_drawdown, 1)}`,
+    `model beat buy-and-hold on ${m.beat_buy_hold}/${m.symbols}; mean return ${pct(m.mean_strategy_return, 1)} vs ${pct(m.mean_buy_hold_return, 1)}; mean Sharpe ${m.mean_strategy_sharpe.toFixed(2)} vs ${m.mean_buy_hold_sharpe.toFixed(2)}; mean DSR ${m.mean_dsr.toFixed(2)}`,
+    `${m.buy_signals} BUY today -> risk gate approved ${r.risk.filter((d) => d.approved).length} -> ${m.alerts} alerts, ${m.pending} pending, ${m.orders} paper orders`,
+    ...r.confirmations.map((c) => `  ${c.symbol} ${c.action} ${c.quantity} [ID ${c.confirmation_id}]: ${c.status}${c.order ? ` (${c.order.mode} order ${c.order.status})` : ''}${c.status === 'pending' ? ` -> tradepilot confirm ${c.confirmation_id} yes|no` : ''}`),
     ...r.failed.map((f) => `failed: ${f.symbol}: ${f.error}`),
-    `* = the trend flipped on the last bar. conf = the rule's past hit rate over 21 bars. ${dryRun ? 'DRY_RUN: no orders placed.' : ''}`,
+    dryRun ? 'DRY_RUN: orders go to the simulated paper broker only.' : 'DRY_RUN is off: orders go live only if the order gate allows it.',
+    ...(r.report ? [`report: ${r.report}`] : []),
     `stored in ${location} (${r.seconds.toFixed(1)} s)`,
   ];
   return lines.join('\n');

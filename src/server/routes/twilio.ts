@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { twilioWebhook } from './twilioWebhook.ts';
 import type { RouteModule } from '../routeModule.ts';
 
@@ -8,7 +9,7 @@ export const twilioRoutes: RouteModule = {
     if (!deps.twilio) return;
     app.addHook('onRoute', (route) => {
       route.config = { ...route.config, auth: 'public', rateLimit: false };
-      route.schema = { ...route.schema, summary: 'Twilio inbound SMS webhook (YES/NO replies); verified by X-Twilio-Signature, answers TwiML', tags: ['webhooks'] };
+      route.schema = { ...route.schema, summary: 'Twilio inbound SMS webhook (YES/NO replies); verified by X-Twilio-Signature, answers TwiML', tags: ['webhooks'], response: { 200: z.string().describe('TwiML (text/xml)'), 403: z.string().describe('bad or missing X-Twilio-Signature (text/plain)') } };
     });
     await twilioWebhook(app as never, { store: deps.store, confirmations: deps.confirmations, authToken: deps.twilio.authToken, publicUrl: deps.twilio.publicUrl });
   },

@@ -75,3 +75,32 @@ export async function discardModel(store: Store, userId: string, name: string, r
   });
   return m;
 }
+
+/** Replace a draft model's spec (a new name must still be unique); a published model must be unpublished first. */
+export async function updateModel(store: Store, userId: string, nameOrId: string, spec: ModelSpec, now = Date.now()): Promise<ModelRecord> {
+  const m = await getModel(store, userId, nameOrId);
+  if (m.status === 'published') throw new TradepilotError(ErrorCode.CONFLICT, `model "${m.name}" is published; unpublish it before changing it`);
+  const ts = new Date(now).toISOString();
+  return store.transaction(async (trx) => {
+    const clash = await trx.selectFrom('models').select('id').where('user_id', '=', userId).where('name', '=', spec.name).where('id', '!=', m.id).executeTakeFirst();
+    if (clash) throw new TradepilotError(ErrorCode.CONFLICT, `model "${spec.name}" already exists for user ${userId}`, { field: 'name' });
+    await trx
+      .updateTable('models')
+      .set({ name: spec.name, pack_namespace: spec.pack.namespace, pack_version: spec.pack.version, spec: JSON.stringify(spec), updated_at: ts })
+      .where('id', '=', m.id)
+      .execute();
+    await store.append({ type: 'model.updated', subject: m.id, payload: { user: userId, name: spec.name, previous: m.name, pack: spec.pack, instrument: spec.instrument } }, trx);
+    return { ...m, name: spec.name, spec, updatedAt: ts };
+  });
+}
+
+/** Unpublish: the model stops generating alerts and returns to draft; audited. */
+export async function unpublishModel(store: Store, userId: string, name: string, reason = ''): Promise<ModelRecord> {
+  const m = await getModel(store, userId, name);
+  const ts = new Date().toISOString();
+  await store.transaction(async (trx) => {
+    await trx.updateTable('models').set({ status: 'draft', updated_at: ts }).where('id', '=', m.id).execute();
+    await store.append({ type: 'model.unpublished', subject: m.id, payload: { user: userId, name: m.name, reason } }, trx);
+  });
+  return { ...m, status: 'draft', updatedAt: ts };
+}

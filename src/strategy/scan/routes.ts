@@ -36,7 +36,7 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
 
   r.post(
     '/api/ml/scan',
-    { schema: { tags, summary: 'Rank scanner candidates into the top BUY signals', body: ScanRequest, response: { 200: ScanDocumentBody, 400: ErrorReply } } },
+    { schema: { tags, summary: 'Rank scanner candidates into the top BUY signals', body: ScanRequest, response: { 200: ScanDocumentBody, 400: ErrorReply, 401: ErrorReply, 429: ErrorReply } } },
     async (req) => {
       const pl = await deps.pipeline();
       const doc = await processCandidates(pl, req.body.results.map((c) => toCandidate(c.symbol, c)), { top: req.body.top, all: req.body.all });
@@ -46,7 +46,7 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
 
   r.post(
     '/api/ml/predict',
-    { schema: { tags, summary: 'One full signal for a symbol, with its timeframe predictions and risk metrics', body: PredictRequest, response: { 200: SignalBody, 400: ErrorReply, 422: ErrorReply } } },
+    { schema: { tags, summary: 'One full signal for a symbol, with its timeframe predictions and risk metrics', body: PredictRequest, response: { 200: SignalBody, 400: ErrorReply, 401: ErrorReply, 422: ErrorReply, 429: ErrorReply } } },
     async (req, reply) => {
       const pl = await deps.pipeline();
       try {
