@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- api [--seconds=10] [--no-predict]`: autocannon on 127.0.0.1 with 100
+ * `npm run bench -- api [--seconds=10] [--no-predict]` (pinned: `BENCH_LOADGEN_CPUS=1 taskset -c 0 npm run bench -- api`): autocannon on 127.0.0.1 with 100
  * connections against (1) GET /alerts (default page) over 10,000 stored
  * alerts and (2) POST /api/ml/predict with warm quick models, rotating over a
  * 60-symbol mock universe. autocannon runs in its own node process
@@ -65,7 +65,10 @@ const ALERTS = 10_000;
 function load(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const c0 = process.cpuUsage();
-    execFile(process.execPath, [LOADGEN, JSON.stringify(job)], { maxBuffer: 1 << 20, timeout: (job.seconds + 60) * 1000 }, (err, stdout, stderr) => {
+    // BENCH_LOADGEN_CPUS=1 (with the bench itself under `taskset -c 0`) keeps server and load generator on separate cores.
+    const cpus = process.env.BENCH_LOADGEN_CPUS;
+    const [cmd, argv] = cpus ? ['taskset', ['-c', cpus, process.execPath, LOADGEN, JSON.stringify(job)]] : [process.execPath, [LOADGEN, JSON.stringify(job)]];
+    execFile(cmd, argv, { maxBuffer: 1 << 20, timeout: (job.seconds + 60) * 1000 }, (err, stdout, stderr) => {
       const c = process.cpuUsage(c0);
       if (err) return reject(new Error(`load generator failed: ${err.message}\n${stderr}`));
       const r = JSON.parse(stdout) as Omit<LoadResult, 'cpuUs'>;
