@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { readNumericCsv, toDataset } from '../src/ml/data.ts';
 import { rocAuc } from '../src/ml/metrics/rocAuc.ts';
 import { flatOf, gbdtPredict, trainGbdt } from '../src/ml/tree/gbdt.ts';
-import { predictMargins } from '../src/ml/tree/flatForest.ts';
+import { inferenceEngine, predictMargins } from '../src/ml/tree/flatForest.ts';
 import { HistogramPool } from '../src/ml/tree/histogramPool.ts';
 import { fmtRate, printTable, type BenchRow } from './harness.ts';
 import { lstmEpochRows } from './nn.bench.ts';
@@ -102,6 +102,9 @@ export async function gbdtCases(): Promise<BenchRow[]> {
     bestCpu = Math.min(bestCpu, t.cpu);
   }
   const rate = te.X.rows / best;
+  // the JS integer-rank path (fallback when WebAssembly is unavailable), same rows
+  let bestJs = Infinity;
+  for (let i = 0; i < 3; i++) bestJs = Math.min(bestJs, timed(() => predictMargins(ff, te.X, undefined, 'js')).wall);
   // the parallel path, timed with its worker start-up, to decide whether threads pay here
   const tPar = performance.now();
   const pool = await HistogramPool.create(2);
@@ -139,11 +142,18 @@ export async function gbdtCases(): Promise<BenchRow[]> {
       ok: auc >= 0.946,
     },
     {
-      case: 'GBDT inference, 200 trees depth 6',
+      case: `GBDT inference, 200 trees depth 6 (${inferenceEngine(ff)} kernel, 1 thread)`,
       ours: `${fmtRate(rate, 'rows')} (cpu ${fmtRate(te.X.rows / bestCpu, 'rows')})`,
       peer: p ? `xgboost: ${fmtRate(p.predict_rows_per_s, 'rows')}` : absent!,
       floor: '>= 1M rows/s',
       ok: rate >= 1e6,
+    },
+    {
+      case: 'GBDT inference, JS fallback path',
+      ours: fmtRate(te.X.rows / bestJs, 'rows'),
+      peer: `ours, ${inferenceEngine(ff)}: ${fmtRate(rate, 'rows')}`,
+      floor: 'informational',
+      ok: null,
     },
   ];
 }

@@ -14,36 +14,62 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** An optional positive number; empty or absent means unset. */
+const optionalPositive = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return undefined;
+    const n = Number(v);
+    if (!(Number.isFinite(n) && n > 0)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a positive number' });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** The agent's default schedule: after the US close on weekdays (the daily bar is final). Same as DEFAULT_AGENT_CRON. */
+const AGENT_CRON_DEFAULT = '30 21 * * 1-5';
+
 /**
- * Every variable tradepilot reads, with its safe default. The schema is the
- * contract: `tradepilot config` and `tradepilot init` are generated from it.
+ * Every variable tradepilot reads, with its safe default and a one-line
+ * description. The schema is the contract: `tradepilot config` prints it and
+ * `tradepilot init` writes the commented `.env` from it.
  */
 export const ConfigSchema = z.object({
-  ENV: z.enum(['development', 'test', 'production']).default('development'),
-  DRY_RUN: bool(true),
-  USE_MOCK_DATA: bool(false),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  TRADEPILOT_DB: z.string().default('./tradepilot.db'),
-  DATABASE_URL: optionalString,
-  REDIS_URL: optionalString,
-  MODEL_DIR: z.string().default('./models'),
-  FEATURE_COLS_FILE: optionalString,
-  DATA_CACHE_DIR: z.string().default('./.cache/bars'),
-  SIGNAL_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
-  SMS_CONFIRMATION_TIMEOUT: z.coerce.number().int().positive().default(900),
-  TWILIO_ACCOUNT_SID: optionalString,
-  TWILIO_AUTH_TOKEN: optionalString,
-  TWILIO_FROM: optionalString,
-  OPERATOR_PHONE_NUMBER: optionalString,
-  PUBLIC_URL: optionalString,
-  ALPACA_API_KEY: optionalString,
-  ALPACA_SECRET_KEY: optionalString,
-  ALPACA_BASE_URL: z.string().url().default('https://paper-api.alpaca.markets'),
-  POLYGON_API_KEY: optionalString,
-  SCHWAB_ACCESS_TOKEN: optionalString,
-  SCHWAB_REFRESH_TOKEN: optionalString,
-  TRADIER_TOKEN: optionalString,
-  ADMIN_KEY: optionalString,
+  ENV: z.enum(['development', 'test', 'production']).default('development').describe('development | test | production; live trading needs production'),
+  DRY_RUN: bool(true).describe('true: every order goes to the simulated paper broker (live needs DRY_RUN=false, ENV=production, ADMIN_KEY and an approval)'),
+  USE_MOCK_DATA: bool(false).describe('true: remote data providers are replaced by the seeded mock generator (no network)'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('trace | debug | info | warn | error | fatal | silent (logs go to stderr)'),
+  TRADEPILOT_DB: z.string().default('./tradepilot.db').describe('SQLite database file (WAL), used unless DATABASE_URL is set; --db overrides'),
+  DATABASE_URL: optionalString.describe('postgres://user:pass@host/db to share state between machines (scale-out)'),
+  REDIS_URL: optionalString.describe('redis://host:6379: BullMQ job queues and shared API rate limits (scale-out)'),
+  MODEL_DIR: z.string().default('./models').describe('model registry directory (artifacts and their metadata)'),
+  FEATURE_COLS_FILE: optionalString.describe('feature column metadata (feature_cols.json) a model must match, when not beside the model'),
+  DATA_CACHE_DIR: z.string().default('./.cache/bars').describe('DuckDB/Parquet cache of fetched bars'),
+  SIGNAL_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6).describe('signals below this model probability raise no alert (0..1)'),
+  SMS_CONFIRMATION_TIMEOUT: z.coerce.number().int().positive().default(900).describe('seconds a confirmation waits for YES/NO before it expires'),
+  TWILIO_ACCOUNT_SID: optionalString.describe('Twilio account SID; SMS is sent only when all three TWILIO_* are set'),
+  TWILIO_AUTH_TOKEN: optionalString.describe('Twilio auth token: sends SMS and verifies webhook signatures'),
+  TWILIO_FROM: optionalString.describe('Twilio sender number (E.164, e.g. +15551234567)'),
+  TWILIO_API_BASE_URL: optionalString.describe('redirect the Twilio SDK (a regional edge or a local test server); empty = api.twilio.com'),
+  OPERATOR_PHONE_NUMBER: optionalString.describe('who gets the YES/NO texts (E.164); empty = the console'),
+  PUBLIC_URL: optionalString.describe('the exact https origin Twilio calls (webhook signatures cover it); https turns on HSTS'),
+  ALPACA_API_KEY: optionalString.describe('Alpaca key id: Alpaca market data and the Alpaca broker'),
+  ALPACA_SECRET_KEY: optionalString.describe('Alpaca secret key'),
+  ALPACA_BASE_URL: z.string().url().default('https://paper-api.alpaca.markets').describe('Alpaca trading host; paper by default'),
+  POLYGON_API_KEY: optionalString.describe('Polygon API key: bars and option chains'),
+  POLYGON_BASE_URL: optionalString.describe('Polygon host for option chains; empty = https://api.polygon.io'),
+  SCHWAB_ACCESS_TOKEN: optionalString.describe('Schwab OAuth access token: Schwab market data'),
+  SCHWAB_REFRESH_TOKEN: optionalString.describe('Schwab OAuth refresh token'),
+  TRADIER_TOKEN: optionalString.describe('Tradier API token: option chains'),
+  TRADIER_BASE_URL: optionalString.describe('Tradier host for option chains; empty = https://api.tradier.com'),
+  ADMIN_KEY: optionalString.describe('admin key (16+ characters) needed to approve live trading'),
+  AGENT_CRON: z.string().trim().min(1).default(AGENT_CRON_DEFAULT).describe('cron (UTC) of the agent run inside `serve`; `off` disables it'),
+  AGENT_SYMBOLS: z.string().trim().min(1).default('TQQQ').describe('comma-separated symbols the scheduled agent run trades'),
+  AGENT_QUANTITY: optionalPositive.describe('shares per scheduled agent order; empty = 1'),
+  TRADEPILOT_USER: optionalString.describe('owner of models and sweeps made from the CLI; empty = $USER'),
+  TRADEPILOT_API_KEY: optionalString.describe('API key `tradepilot smoke` sends; --key overrides'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -60,6 +86,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'TRADIER_TOKEN',
   'ADMIN_KEY',
   'TWILIO_ACCOUNT_SID',
+  'TRADEPILOT_API_KEY',
 ]);
 
 export interface LoadConfigOptions {

@@ -1,4 +1,4 @@
-/** Error codes: each names one kind of failure; docs/TROUBLESHOOTING.md explains each. */
+/** Error codes: each names one kind of failure; docs/troubleshooting.md explains each (a test holds it complete). */
 export const ErrorCode = {
   BAD_INPUT: 'BAD_INPUT',
   DATA_INVALID: 'DATA_INVALID',

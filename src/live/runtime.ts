@@ -1,4 +1,4 @@
-import { AlpacaBroker } from '../adapters/broker/alpacaBroker.ts';
+import type { AlpacaBroker } from '../adapters/broker/alpacaBroker.ts';
 import { PaperBroker } from '../adapters/broker/paperBroker.ts';
 import { ConsoleNotifier } from '../adapters/notify/consoleNotifier.ts';
 import { openStore } from '../adapters/store/openStore.ts';
@@ -43,7 +43,8 @@ export async function openLiveRuntime(cfg: Config, opts: LiveRuntimeOptions = {}
   const clock = opts.clock ?? systemClock;
   const store = await openStore(cfg);
   const paper = new PaperBroker({ initCash: opts.paperCash ?? 100_000, costs: opts.costs ?? NO_COSTS, fillAt: 'close', clock });
-  const live = cfg.ALPACA_API_KEY && cfg.ALPACA_SECRET_KEY ? new AlpacaBroker({ keyId: cfg.ALPACA_API_KEY, secret: cfg.ALPACA_SECRET_KEY, baseUrl: cfg.ALPACA_BASE_URL }) : undefined;
+  // The Alpaca SDK loads only when its credentials are set (it is a large part of the CLI's start-up otherwise).
+  const live = cfg.ALPACA_API_KEY && cfg.ALPACA_SECRET_KEY ? new (await import('../adapters/broker/alpacaBroker.ts')).AlpacaBroker({ keyId: cfg.ALPACA_API_KEY, secret: cfg.ALPACA_SECRET_KEY, baseUrl: cfg.ALPACA_BASE_URL }) : undefined;
   const gate = new OrderGate({ store, clock, config: cfg, paper, live });
   const confirmations = new ConfirmationService({
     store,

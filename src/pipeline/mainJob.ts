@@ -15,6 +15,7 @@ import type { BarSeries } from '../core/bar.ts';
 import type { DataProvider } from '../data/provider.ts';
 import { DEFAULT_GUARDRAILS, type Guardrails } from '../live/execution/guardrails.ts';
 import type { LiveRuntime } from '../live/runtime.ts';
+import { todayNotional } from '../live/execution/todayNotional.ts';
 import type { Progress } from '../cli/progress.ts';
 import { renderRunHtml } from './htmlReport.ts';
 import { riskGate, type RiskCandidate } from './riskGate.ts';
@@ -185,7 +186,7 @@ export async function runMainJob(deps: MainJobDeps, opts: MainJobOptions): Promi
   const decisions = riskGate(buys, {
     equity: (await rt.paper.getAccount()).equity,
     state: (await rt.gate.state()).state,
-    todayNotional: await todayNotional(rt),
+    todayNotional: await todayNotional(rt.store, rt.clock),
     guardrails,
     risk: spec.risk,
     horizon: mo.horizon,
@@ -258,16 +259,4 @@ export async function runMainJob(deps: MainJobDeps, opts: MainJobOptions): Promi
     await store.setValue('last_run', { run_id: runId, at: new Date(clock.now()).toISOString(), summary: report.summary, report: opts.reportPath }, trx);
   });
   return report;
-}
-
-/** Notional of today's live orders (UTC day): the guardrails' daily limit counts them. */
-async function todayNotional(rt: LiveRuntime): Promise<number> {
-  const dayStart = new Date(Math.floor(rt.clock.now() / 86_400_000) * 86_400_000).toISOString();
-  const row = await rt.store.db
-    .selectFrom('orders')
-    .select((eb) => eb.fn.sum<number>('notional').as('total'))
-    .where('created_at', '>=', dayStart)
-    .where('status', 'not in', ['refused', 'failed', 'rejected', 'canceled'])
-    .executeTakeFirst();
-  return Number(row?.total ?? 0);
 }

@@ -4,12 +4,15 @@
  * data/final; then evaluation on bars (or tasks) never trained on, beside buy-and-hold and a
  * random policy, with every evaluation decision kept for the audit trail.
  */
+import { resolve } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
+import { openQueue } from '../research/jobs/openQueue.ts';
 import { saveParams } from '../ml/nn/index.ts';
 import { Rng } from '../core/rng.ts';
 import type { AgentFile } from './agents/baseAgent.ts';
 import { LstmPolicy } from './agents/lstmPolicy.ts';
 import { PpoAgent, decide } from './agents/ppoAgent.ts';
+import { QueueRollouts } from './agents/queueRollouts.ts';
 import type { PpoIterationStats } from './agents/ppo.ts';
 import { loadFinalData, type SkipLogger } from './data/finalData.ts';
 import { instrumentsFromFinal } from './data/instruments.ts';
@@ -44,6 +47,8 @@ export interface RlTrainOptions {
   window?: number;
   /** 2: PPO computes half of every minibatch gradient on a second thread (default 1). */
   threads?: number;
+  /** PPO rollouts as job-queue tasks: BullMQ at `queue` (redis://...), else an embedded pool of `workers` threads (0: inline); `shards` tasks per iteration (default 2). */
+  rollouts?: { queue?: string; workers?: number; shards?: number };
   onSkip?: SkipLogger;
   /** Called after every PPO iteration / MAML meta-step. */
   onProgress?: (p: TrainProgress) => void;
@@ -144,12 +149,19 @@ export async function trainRl(o: RlTrainOptions): Promise<RlTrainResult> {
   let agent: PpoAgent | MoeAgent;
   let regimes: Int32Array | undefined;
   let envSteps = 0;
+  if (o.rollouts && o.agent !== 'ppo') throw new BadInputError(`--queue/--workers distribute PPO rollouts; --agent ${o.agent} trains in this process`);
   if (o.agent === 'ppo') {
     const ppo = new PpoAgent({ obsDim: env.obsDim, ...ppoOpts, parallelGradients: (o.threads ?? 1) > 1 });
+    const queue = o.rollouts ? await openQueue({ queue: o.rollouts.queue, workers: o.rollouts.workers }) : null;
     try {
-      envSteps = (await ppo.learn(env, iterations, progress('ppo', iterations))).reduce((a, x) => a + x.envSteps, 0);
+      const source = queue
+        ? new QueueRollouts(queue, { rawDir: resolve(o.rawDir), instrument: s.instrument, numEnvs, shards: o.rollouts?.shards, seed: o.seed, episodeLength, window, end: split, obsDim: env.obsDim })
+        : env;
+      if (queue) notes.push(`rollouts ran as ${Math.min(o.rollouts?.shards ?? 2, numEnvs)} tasks per iteration on the ${queue.kind} job queue (env starts and action draws seeded per iteration and shard)`);
+      envSteps = (await ppo.learn(source, iterations, progress('ppo', iterations))).reduce((a, x) => a + x.envSteps, 0);
     } finally {
       await ppo.close();
+      await queue?.close();
     }
     agent = ppo;
   } else {

@@ -8,6 +8,7 @@ import type { OrderGate } from '../live/execution/orderGate.ts';
 import type { Scheduler } from '../live/scheduler.ts';
 import type { JobQueue } from '../research/jobs/jobQueue.ts';
 import type { ScanRouteDeps } from '../strategy/scan/routes.ts';
+import type { TrainingRunner } from '../research/training/trainingRunner.ts';
 import type { ApiKeyService } from './auth/apiKeys.ts';
 import type { Role } from './auth/roles.ts';
 import type { HealthCheck } from './health.ts';
@@ -72,5 +73,7 @@ export interface ServerDeps {
   jobs?: JobQueue;
   /** The official packs (default the packs/ shipped with tradepilot). */
   packsDir?: string;
+  /** Runs trainings started by POST /training (one over `store` is made when absent). */
+  training?: TrainingRunner;
   options?: Partial<ServerOptions>;
 }

@@ -15,6 +15,8 @@ import { ConfirmationService, type ExecuteConfirmed } from '../live/confirm/conf
 import { OrderGate } from '../live/execution/orderGate.ts';
 import type { Notifier } from '../live/notifier.ts';
 import { OpsMonitor } from '../live/opsMonitor.ts';
+import { runTrainedAlerts } from '../research/training/trainedAlertsJob.ts';
+import { TrainingRunner } from '../research/training/trainingRunner.ts';
 import { Scheduler } from '../live/scheduler.ts';
 import { agentScheduleFromEnv, registerAgentJob } from '../strategy/agent/agentJob.ts';
 import { LazyQueue } from '../research/jobs/lazyQueue.ts';
@@ -101,6 +103,16 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
       if (sent.length > 0) opts.logger.warn({ alerts: sent }, 'ops alerts sent');
     },
   });
+  // Published trainings alert on the latest daily bar after the US close.
+  scheduler.register({
+    name: 'alerts.trained',
+    cron: '30 21 * * 1-5',
+    description: 'alerts from published trainings on their latest bars',
+    fn: async () => {
+      const alerts = await runTrainedAlerts({ store, provider, clock });
+      if (alerts.length > 0) opts.logger.info({ alerts: alerts.map((a) => a.alert_id) }, 'alerts from published trainings');
+    },
+  });
   if (agentSchedule) registerAgentJob(scheduler, { store, clock, provider, confirmations, modelDir: config.MODEL_DIR, threshold: config.SIGNAL_CONFIDENCE_THRESHOLD, logger: opts.logger }, agentSchedule);
   // The ML scan: models load on first use (404 with the train command until they exist) and again after each weekly retraining.
   const scanUniverse = opts.scanUniverse ?? (config.USE_MOCK_DATA ? 'mock:1500' : 'dow30');
@@ -142,6 +154,7 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     health: [brokerCheck(paper), ...(live ? [brokerCheck(live)] : []), dataProviderCheck(provider), ...(opts.schedules === false ? [] : [schedulerCheck(scheduler)])],
     scan,
     jobs,
+    training: new TrainingRunner({ logger: opts.logger }),
     ...(config.TWILIO_AUTH_TOKEN ? { twilio: { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL } } : {}),
     options: { ...opts.options, ...(redis ? { rateLimitRedis: redis } : {}) },
   };

@@ -48,10 +48,24 @@ describe('tradepilot rl', () => {
     expect(rep.maml!.adaptation.length).toBeGreaterThan(0);
   });
 
+  it('runs PPO rollouts as job-queue tasks (--workers 0: this thread), noting it in the report', async () => {
+    const r = await runCli(['rl', 'train', '--agent', 'ppo', '--episodes', '8', '--seed', '2', '--workers', '0', '--shards', '2', '--out', join(dir, 'ppo-q.json'), '--json', '--no-store'], env);
+    expect(r.code).toBe(0);
+    const rep = r.json() as Report & { notes: string[]; episodes: number };
+    expect(rep.episodes).toBe(8);
+    expect(rep.notes.join(' ')).toMatch(/rollouts ran as 2 tasks per iteration on the inline job queue/);
+  });
+
   it('rejects bad input with exit 2 and a clear message', async () => {
     const a = await runCli(['rl', 'train', '--agent', 'dqn'], env);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/--agent must be one of ppo, moe, maml/);
+    const q = await runCli(['rl', 'train', '--agent', 'moe', '--workers', '2'], env);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toMatch(/--queue\/--workers distribute PPO rollouts/);
+    const w = await runCli(['rl', 'train', '--workers', '-1'], env);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/--workers must be an integer/);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ format: 'tradepilot.rl.agent', version: 2 }));
     const b = await runCli(['rl', 'backtest', '--model', bad], env);

@@ -6,6 +6,8 @@ import { VecEnv } from '../../src/rl/env/vecEnv.ts';
 import { featureMatrix } from '../../src/rl/env/features.ts';
 import { sampleDaily } from '../../src/rl/data/sampleDatasets.ts';
 import { randomActor, runEpisode } from '../../src/rl/evaluate.ts';
+import { LstmPolicy } from '../../src/rl/agents/lstmPolicy.ts';
+import { Rng } from '../../src/core/rng.ts';
 
 // A deterministic uptrend: the optimal policy buys on the first step and holds to the end.
 const n = 200;
@@ -25,6 +27,23 @@ describe('PPO', () => {
     expect(res.decisions[0]!.action).toBe(Action.BUY_LONG);
     expect(res.decisions.slice(1).every((d) => d.action === Action.HOLD)).toBe(true);
     expect(res.metrics.total_pnl).toBeCloseTo(optimal, 6);
+  });
+
+  it('the rollout stepper (weights transposed once) gives the same bits as step', () => {
+    const policy = new LstmPolicy({ obsDim: 11, numActions: 5, hidden: 32, rng: new Rng(5) });
+    const r = new Rng(6);
+    const obs = Float32Array.from({ length: 7 * 11 }, () => r.normal());
+    const stepper = policy.stepper();
+    let a = policy.initialState(7);
+    let b = policy.initialState(7);
+    for (let t = 0; t < 3; t++) {
+      const x = policy.step(obs, 7, a);
+      const y = stepper(obs, 7, b);
+      expect(Array.from(y.probs)).toEqual(Array.from(x.probs));
+      expect(Array.from(y.values)).toEqual(Array.from(x.values));
+      expect(Array.from(y.state)).toEqual(Array.from(x.state));
+      [a, b] = [x.state, y.state];
+    }
   });
 
   it('is reproducible: the same seed gives identical weights and statistics', async () => {

@@ -11,7 +11,7 @@ const covered = new Set<string>();
 
 describe('REST API', () => {
   let h: Harness;
-  const call = async (method: 'GET' | 'POST', url: string, key?: string, payload?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, key?: string, payload?: unknown, headers: Record<string, string> = {}) => {
     const res = await h.app.inject({ method, url, headers: { ...(key ? bearer(key) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as object } : {}) });
     covered.add(`${method} ${url.split('?')[0]}`);
     return res;
@@ -285,6 +285,14 @@ describe('REST API', () => {
       expect(good.statusCode).toBe(200);
       expect(good.body).toContain('Skipped IWM BUY');
     });
+  });
+
+  it('training routes answer unknown ids and bad bodies (the full flow is in training.test.ts)', async () => {
+    expect((await call('POST', '/training', h.keys.user, { sweep: 'x', select: [] })).statusCode).toBe(400);
+    expect((await call('POST', '/training', h.keys.user, { sweep: 'no-such-sweep', select: [1] })).statusCode).toBe(404);
+    for (const [m, u] of [['GET', '/training/nope'], ['GET', '/training/nope/results'], ['GET', '/training/nope/events'], ['DELETE', '/training/nope'], ['POST', '/training/nope/publish']] as const) {
+      expect((await call(m, u, h.keys.user)).statusCode).toBe(404);
+    }
   });
 
   it('every route in the OpenAPI document is exercised by this suite', async () => {

@@ -5,7 +5,7 @@ import type { JobQueue } from '../../src/research/jobs/jobQueue.ts';
 import { simpleGrid } from '../../src/research/sweep/grid.ts';
 import { runSweep, type SweepSummary } from '../../src/research/sweep/runSweep.ts';
 import { createSweep } from '../../src/research/sweep/sweepStore.ts';
-import type { SweepTask, SweepTaskResult } from '../../src/research/sweep/task.ts';
+import type { JobResult, JobTask } from '../../src/research/jobs/jobTask.ts';
 import { bearer, makeHarness, type Harness } from './harness.ts';
 
 /**
@@ -30,7 +30,7 @@ class GatedQueue implements JobQueue {
     this.open = true;
     for (const w of this.waiters.splice(0)) w();
   }
-  async run(task: SweepTask, signal?: AbortSignal): Promise<SweepTaskResult> {
+  async run<T extends JobTask>(task: T, signal?: AbortSignal): Promise<JobResult<T>> {
     this.started++;
     if (!this.open) {
       await new Promise<void>((resolve, reject) => {

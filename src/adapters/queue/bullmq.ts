@@ -1,14 +1,14 @@
 /**
  * The BullMQ adapter of the JobQueue port (the only file importing bullmq):
- * `BullQueue` adds sweep tasks to a Redis queue and waits for their results;
- * `startBullWorker` (behind `tradepilot worker --redis URL`) processes them on
- * any machine with the same `runSweepTask` the embedded pool runs.
+ * `BullQueue` adds tasks (sweep chunks, PPO rollout shards) to a Redis queue and
+ * waits for their results; `startBullWorker` (behind `tradepilot worker --redis URL`)
+ * processes them on any machine with the same `runJobTask` the embedded pool runs.
  */
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import type { JobQueue } from '../../research/jobs/jobQueue.ts';
-import { runSweepTask, type SweepTask, type SweepTaskResult } from '../../research/sweep/task.ts';
+import { isRolloutTask, runJobTask, type JobResult, type JobTask } from '../../research/jobs/jobTask.ts';
 
-/** The queue name sweeps use. */
+/** The queue name sweeps and rollouts use (one worker pool serves both kinds). */
 export const SWEEP_QUEUE = 'tradepilot-sweeps';
 
 function connection(url: string): { url: string; maxRetriesPerRequest: null } {
@@ -16,7 +16,7 @@ function connection(url: string): { url: string; maxRetriesPerRequest: null } {
   return { url, maxRetriesPerRequest: null };
 }
 
-/** Sweep tasks on Redis, run by `tradepilot worker` processes. */
+/** Tasks on Redis, run by `tradepilot worker` processes. */
 export class BullQueue implements JobQueue {
   readonly kind = 'redis';
 
@@ -35,13 +35,15 @@ export class BullQueue implements JobQueue {
     return new BullQueue(queue, events, opts.concurrency ?? 8);
   }
 
-  async run(task: SweepTask, signal?: AbortSignal): Promise<SweepTaskResult> {
+  async run<T extends JobTask>(task: T, signal?: AbortSignal): Promise<JobResult<T>> {
     signal?.throwIfAborted();
     // Finished jobs stay an hour: removing them at once races waitUntilFinished ("Missing key").
-    const job = await this.queue.add('sweep', task, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
-    const done = job.waitUntilFinished(this.events) as Promise<SweepTaskResult>;
+    // Rollout results are large and used once: they go after a minute.
+    const keep = isRolloutTask(task) ? 60 : 3600;
+    const job = await this.queue.add(isRolloutTask(task) ? 'rollout' : 'sweep', task, { removeOnComplete: { age: keep }, removeOnFail: { age: 86_400 } });
+    const done = job.waitUntilFinished(this.events) as Promise<JobResult<T>>;
     if (!signal) return done;
-    return new Promise<SweepTaskResult>((resolve, reject) => {
+    return new Promise<JobResult<T>>((resolve, reject) => {
       const onAbort = (): void => {
         // A waiting job is removed; a running one finishes on its worker and its result is dropped.
         void job.remove().catch(() => {});
@@ -67,13 +69,13 @@ export class BullQueue implements JobQueue {
   }
 }
 
-/** A worker processing sweep tasks from Redis; close it to stop. */
-export function startBullWorker(url: string, opts: { name?: string; concurrency?: number; onJob?: (task: SweepTask) => void } = {}): Worker {
+/** A worker processing queued tasks from Redis; close it to stop. */
+export function startBullWorker(url: string, opts: { name?: string; concurrency?: number; onJob?: (task: JobTask) => void } = {}): Worker {
   return new Worker(
     opts.name ?? SWEEP_QUEUE,
-    async (job: Job<SweepTask>) => {
+    async (job: Job<JobTask>) => {
       opts.onJob?.(job.data);
-      return runSweepTask(job.data);
+      return runJobTask(job.data);
     },
     { connection: connection(url), concurrency: opts.concurrency ?? 1 },
   );

@@ -221,7 +221,23 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('backtests_user').on('backtests').columns(['user_id', 'created_at']).execute();
       },
     },
-    '0009_alert_acks': {
+    '0009_training': {
+      async up(db: Kysely<unknown>) {
+        // Who started a training and what it trains (selected sweep rows, grid, folds), fixed at creation so a resume repeats it.
+        await db.schema.alterTable('trainings').addColumn('user_id', 'text', (c) => c.notNull().defaultTo('')).execute();
+        await db.schema.alterTable('trainings').addColumn('plan', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+        await db.schema
+          .createTable('training_folds')
+          .addColumn('training_id', 'text', (c) => c.notNull())
+          .addColumn('config', 'integer', (c) => c.notNull())
+          .addColumn('fold', 'integer', (c) => c.notNull())
+          .addColumn('metrics', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('training_folds_pk', ['training_id', 'config', 'fold'])
+          .execute();
+      },
+    },
+    '0010_alert_acks': {
       async up(db: Kysely<unknown>) {
         // Acknowledged by whom and when (GET /alerts?status=, POST /alerts/acknowledge); null while open.
         await db.schema.alterTable('alerts').addColumn('acknowledged_at', 'text').execute();

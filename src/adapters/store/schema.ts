@@ -19,6 +19,7 @@ export interface Database {
   trainings: TrainingsTable;
   packs: PacksTable;
   backtests: BacktestsTable;
+  training_folds: TrainingFoldsTable;
 }
 
 /** The append-only audit trail: raw fetches, features, model versions, predictions, messages, confirmations, orders. */
@@ -149,7 +150,7 @@ export interface AlertsTable {
   /** The alert record as JSON (the Pack System spec fields). */
   record: string;
   created_at: string;
-  /** When and by whom (`api:<key id>`) it was acknowledged; null while open (migration 0009). */
+  /** When and by whom (`api:<key id>`) it was acknowledged; null while open (migration 0010). */
   acknowledged_at: ColumnType<string | null, string | null | undefined, string | null>;
   acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
@@ -206,12 +207,26 @@ export interface TrainingsTable {
   id: string;
   sweep_id: string;
   model_id: string;
-  /** running | done | failed | published | discarded */
+  /** pending | running | cancelling | cancelled | done | failed | published | discarded */
   status: string;
   dir: string;
   result: string | null;
   created_at: string;
   updated_at: string;
+  user_id: string;
+  /** The TrainingPlan (selected rows, grid, folds) as JSON. */
+  plan: string;
+}
+
+/** One finished (configuration, fold) of a training: the checkpoint a resume skips. */
+export interface TrainingFoldsTable {
+  training_id: string;
+  /** Position of the configuration in the training's selection. */
+  config: number;
+  fold: number;
+  /** Validation metrics of every grid point on this fold (JSON). */
+  metrics: string;
+  created_at: string;
 }
 
 /** A custom strategy pack made through the API (official packs are the YAML files in packs/). */

@@ -1,6 +1,6 @@
 /** `tradepilot audit lookahead`: recompute features on truncated and noise-futured histories; exit 1 on any leak. */
 import { BadInputError } from '../../core/errors.ts';
-import { featureSetByName } from '../../features/defaultSet.ts';
+import { resolveFeatureSet } from '../../features/featureSetFile.ts';
 import { auditLookahead, type AuditReport } from '../../features/lookaheadAudit.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
@@ -21,7 +21,7 @@ export const registerAudit: CommandModule = (program, ctx) => {
     .command('lookahead')
     .description('recompute every feature on truncated histories and on histories with the future replaced by noise; exit 1 when a past value changes')
     .option('--csv <file>', 'price CSV (one symbol, or a wide close-only table)')
-    .option('--set <name>', 'feature set', 'default')
+    .option('--set <name>', 'feature set: default, or a feature-set file (.yaml/.json; see examples/custom-feature-set)', 'default')
     .option('--timeframes <list>', 'coarser timeframes to include, e.g. 1h,1d')
     .option('--session <mode>', 'session for resampling: us-equity or utc', 'us-equity')
     .option('--cuts <n>', 'cut points per series', '8')
@@ -33,9 +33,9 @@ export const registerAudit: CommandModule = (program, ctx) => {
         if (!Number.isInteger(cuts) || cuts < 1) throw new BadInputError(`--cuts must be a positive integer, got "${opts.cuts}"`);
         const series = readSeries(opts.csv);
         const base = series[0]!.timeframe;
-        const tfs = coarserThan(base, parseTimeframes(opts.timeframes));
-        const set = featureSetByName(opts.set, base, tfs);
-        if (!set) throw new BadInputError(`unknown feature set "${opts.set}" (known: default)`);
+        const resolved = resolveFeatureSet(opts.set, base, coarserThan(base, parseTimeframes(opts.timeframes)));
+        const set = resolved.set;
+        const tfs = coarserThan(base, resolved.timeframes);
         const frames = frameBuilder(tfs, parseSession(opts.session));
         const reports: AuditReport[] = series.map((s) => auditLookahead(s, set, { cuts, frames }));
         const leaks = reports.flatMap((r) => r.leaks.map((f) => ({ symbol: r.symbol, feature: f })));

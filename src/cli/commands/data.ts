@@ -28,6 +28,7 @@ interface ShowOpts extends CommonOptions {
   csv?: string;
   timeframe?: string;
   tail?: string;
+  out?: string;
   start?: string;
   end?: string;
   seed?: string;
@@ -158,6 +159,7 @@ export const registerData: CommandModule = (program, ctx) => {
 
   withSource(data.command('show').description('list symbols, or show the last bars of one'))
     .option('--tail <n>', 'bars shown', '10')
+    .option('--out <file>', 'also write all the bars as CSV (date,open,high,low,close,volume)')
     .action(
       action<ShowOpts>(ctx, async (opts) => {
         const name = opts.csv ? 'csv' : resolveProviderName(opts.provider, ctx.env);
@@ -176,8 +178,9 @@ export const registerData: CommandModule = (program, ctx) => {
         const tf = timeframeOpt(opts.timeframe, '1d');
         const s = await provider.getBars({ symbol: opts.symbol, timeframe: tf, start: timeOpt('start', opts.start), end: timeOpt('end', opts.end) });
         const last = tail(s, intOpt('tail', opts.tail, 10));
+        if (opts.out) writeFileSync(opts.out, seriesToCsv(s));
         return {
-          json: { provider: name, ...summary(s), bars: s.time.length, tail: barsJson(last) },
+          json: { provider: name, ...summary(s), bars: s.time.length, tail: barsJson(last), out: opts.out ?? null },
           human: `${s.symbol} ${s.timeframe} from ${name}: ${s.time.length} bars${s.time.length > 0 ? `, ${summary(s).first} .. ${summary(s).last}` : ''}\n${table(barHeader(last), barRows(last))}`,
         };
       }),

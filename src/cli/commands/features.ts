@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { BadInputError } from '../../core/errors.ts';
 import { toIso } from '../../core/time.ts';
 import type { SessionMode } from '../../data/resample.ts';
-import { featureSetByName } from '../../features/defaultSet.ts';
+import { resolveFeatureSet } from '../../features/featureSetFile.ts';
 import { compileFeatureSet, featureColsMeta, FEATURE_COLS_FILE } from '../../features/featureSet.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { coarserThan, frameBuilder, parseTimeframes, readSeries } from './featureInput.ts';
@@ -33,7 +33,7 @@ export const registerFeatures: CommandModule = (program, ctx) => {
     .description('compile a feature set over a price CSV (one symbol, or a wide close-only table) into a feature CSV')
     .option('--csv <file>', 'price CSV: date,open,high,low,close,volume, date,close, or date,SYM1,SYM2,...')
     .option('--out <file>', 'where to write the feature CSV (metadata goes to OUT.feature_cols.json)')
-    .option('--set <name>', 'feature set', 'default')
+    .option('--set <name>', 'feature set: default, or a feature-set file (.yaml/.json; see examples/custom-feature-set)', 'default')
     .option('--timeframes <list>', 'also compute the coarse family on these coarser timeframes, e.g. 1h,1d')
     .option('--session <mode>', 'session for resampling: us-equity or utc', 'us-equity')
     .option('--json', 'print one JSON document')
@@ -42,9 +42,9 @@ export const registerFeatures: CommandModule = (program, ctx) => {
         if (!opts.csv || !opts.out) throw new BadInputError('features needs --csv FILE and --out FILE');
         const series = readSeries(opts.csv);
         const base = series[0]!.timeframe;
-        const tfs = coarserThan(base, parseTimeframes(opts.timeframes));
-        const set = featureSetByName(opts.set, base, tfs);
-        if (!set) throw new BadInputError(`unknown feature set "${opts.set}" (known: default)`);
+        const resolved = resolveFeatureSet(opts.set, base, coarserThan(base, parseTimeframes(opts.timeframes)));
+        const set = resolved.set;
+        const tfs = coarserThan(base, resolved.timeframes);
         const build = frameBuilder(tfs, parseSession(opts.session));
         const t0 = performance.now();
         const mats = series.map((s) => compileFeatureSet(set, build(s), base));

@@ -11,6 +11,7 @@ import { registerData } from './data.ts';
 import { registerFeatures } from './features.ts';
 import { registerGbdt } from './gbdt.ts';
 import { registerIndicators } from './indicators.ts';
+import { registerInit } from './init.ts';
 import { registerModel } from './model.ts';
 import { registerModels } from './models.ts';
 import { registerOptions } from './options.ts';
@@ -23,6 +24,7 @@ import { registerScan } from './scan.ts';
 import { registerServe } from './serve.ts';
 import { registerSmoke } from './smoke.ts';
 import { registerSweep } from './sweep.ts';
+import { registerTrain } from './train.ts';
 import { registerWorker } from './worker.ts';
 
 /** Every top-level command, in the order `--help` lists them. One file per command. */
@@ -42,6 +44,7 @@ export const commands: readonly CommandModule[] = [
   registerPacks,
   registerModels,
   registerSweep,
+  registerTrain,
   registerWorker,
   registerAgent,
   registerOrders,
@@ -52,4 +55,5 @@ export const commands: readonly CommandModule[] = [
   registerSmoke,
   registerApikey,
   registerConfig,
+  registerInit,
 ];

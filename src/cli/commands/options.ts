@@ -11,7 +11,7 @@ import { impliedVol } from '../../options/impliedVol.ts';
 import { parseIsoDate } from '../../options/nyseCalendar.ts';
 import { StrikeChoice } from '../../options/strikes.ts';
 import { syntheticChain } from '../../options/syntheticChain.ts';
-import { action, type CommandModule, type CommonOptions } from '../context.ts';
+import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
 
 function req(flag: string, v: string | undefined, lo = -Infinity): number {
@@ -134,17 +134,20 @@ export const registerOptions: CommandModule = (program, ctx) => {
           expiry = selectExpiry(asOf, dte, { weeklies: o.weeklies }).date;
           chain = syntheticChain({ underlying: o.underlying, spot, vol: req('vol', o.vol, 0), asOf, rate, div, horizonDays: Math.max(dte * 2, 60), weeklies: o.weeklies });
         } else if (o.source === 'tradier') {
-          const token = ctx.env.TRADIER_TOKEN;
+          // Flags > environment > .env, like every other setting.
+          const conf = commandConfig(ctx, o);
+          const token = conf.TRADIER_TOKEN;
           if (!token) throw new BadInputError('TRADIER_TOKEN is not set');
-          const cfg = { token, baseUrl: ctx.env.TRADIER_BASE_URL };
+          const cfg = { token, baseUrl: conf.TRADIER_BASE_URL };
           const list = await tradierExpirations(o.underlying, cfg);
           expiry = nearestListed(list, asOf, dte);
           chain = await tradierOptionChain(o.underlying, expiry, cfg);
           chain.spot = o.spot !== undefined ? req('spot', o.spot, 0) : undefined;
         } else if (o.source === 'polygon') {
-          const apiKey = ctx.env.POLYGON_API_KEY;
+          const conf = commandConfig(ctx, o);
+          const apiKey = conf.POLYGON_API_KEY;
           if (!apiKey) throw new BadInputError('POLYGON_API_KEY is not set');
-          chain = await polygonOptionChain(o.underlying, { apiKey, baseUrl: ctx.env.POLYGON_BASE_URL }, { contractType: type });
+          chain = await polygonOptionChain(o.underlying, { apiKey, baseUrl: conf.POLYGON_BASE_URL }, { contractType: type });
           expiry = nearestListed([...new Set(chain.quotes.map((q) => q.expiry))], asOf, dte);
           if (o.spot !== undefined) chain.spot = req('spot', o.spot, 0);
         } else throw new BadInputError(`--source: "${o.source}" is not synthetic, polygon or tradier`);

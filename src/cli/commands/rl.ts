@@ -8,7 +8,7 @@ import { storeDecisions } from '../../rl/decisionEvents.ts';
 import type { RlMetrics } from '../../rl/evaluate.ts';
 import { trainRl, type RlAgentKind, type TrainProgress } from '../../rl/train.ts';
 import { action, commandConfig, commandLogger, type CommandModule, type CommonOptions } from '../context.ts';
-import { positiveIntOption } from '../options.ts';
+import { optionalNumber, positiveIntOption } from '../options.ts';
 import { pct, table } from '../output.ts';
 
 interface TrainOpts extends CommonOptions {
@@ -20,6 +20,9 @@ interface TrainOpts extends CommonOptions {
   rawDir?: string;
   out?: string;
   threads?: string;
+  queue?: string;
+  workers?: string;
+  shards?: string;
   store?: boolean;
 }
 
@@ -74,6 +77,9 @@ export const registerRl: CommandModule = (program, ctx) => {
     .option('--raw-dir <dir>', 'one OHLC CSV per symbol', 'data/raw')
     .option('--out <file>', 'where to save the model (default models/rl/<agent>-seed<seed>.json)')
     .option('--threads <n>', '2: PPO computes half of each minibatch gradient on a second thread', '1')
+    .option('--queue <url>', 'PPO rollouts as job-queue tasks on BullMQ workers (redis://...; start them with `tradepilot worker`)')
+    .option('--workers <n>', 'PPO rollouts as job-queue tasks on an embedded pool of n worker threads (0: this thread)')
+    .option('--shards <n>', 'rollout tasks per iteration with --queue/--workers (the result depends on this, not on the workers)', '2')
     .option('--no-store', 'do not store the evaluation decisions as events')
     .option('--json', 'print one JSON document')
     .action(
@@ -87,6 +93,7 @@ export const registerRl: CommandModule = (program, ctx) => {
         const line = trainingLine(Boolean(opts.json), process.stderr, ctx.env);
         const res = await trainRl({
           agent, episodes, seed, instrument: opts.instrument, threads: positiveIntOption('threads', opts.threads, 1), finalDir: opts.finalDir ?? 'data/final', rawDir: opts.rawDir ?? 'data/raw',
+          ...(opts.queue !== undefined || opts.workers !== undefined ? { rollouts: { queue: opts.queue, workers: optionalNumber('workers', opts.workers, 0, 64, true), shards: positiveIntOption('shards', opts.shards, 2) } } : {}),
           onSkip: (file, reason) => log.warn({ file, reason }, 'data/final: file skipped'),
           onProgress: (p) => line.update(p),
         });

@@ -25,6 +25,7 @@ interface ScanOpts extends CommonOptions {
   models?: string;
   asOf?: string;
   all?: boolean;
+  buyOnly?: boolean;
   minConfidence?: string;
   maxRisk?: string;
   store?: boolean;
@@ -37,6 +38,8 @@ interface TrainOpts extends CommonOptions {
   asOf?: string;
   quick?: boolean;
   maxSymbols?: string;
+  testFrom?: string;
+  horizon?: string;
 }
 
 function asOfOption(v: string | undefined): number | undefined {
@@ -58,7 +61,8 @@ async function scanModules() {
     import('../../strategy/scan/signalBacktest.ts'),
     import('../../strategy/scan/universe.ts'),
   ]);
-  return { ...ens, ...pred, ...train, ...pipeline, ...scanner, ...bt, ...universe };
+  const { DEFAULT_LABELS } = await import('../../strategy/scan/tradeLabels.ts');
+  return { ...ens, ...pred, ...train, ...pipeline, ...scanner, ...bt, ...universe, DEFAULT_LABELS };
 }
 type ScanModules = Awaited<ReturnType<typeof scanModules>>;
 
@@ -77,7 +81,8 @@ async function ensureModels(m: ScanModules, u: Universe, dir: string, asOf: numb
     progress: terminalProgress(json),
   });
   saveScanModels(dir, trained);
-  if (!json) ctx.io.stderr.write(`no models in ${dir}: trained quick ones now (run \`tradepilot scan train\` for full sizes)\n`);
+  // Said on stderr in both modes (stdout stays one JSON document): these are small models, not `scan train`'s.
+  ctx.io.stderr.write(`no models in ${dir}: trained quick ones now in ${trained.report.seconds.toFixed(0)} s (run \`tradepilot scan train\` for full sizes)\n`);
   return { models: trained.models, report: trained.report, trained_now: true };
 }
 
@@ -85,13 +90,14 @@ async function ensureModels(m: ScanModules, u: Universe, dir: string, asOf: numb
 export const registerScan: CommandModule = (program, ctx) => {
   const scan = program
     .command('scan')
-    .description('momentum scanner over a universe, then the ML scan of its candidates: top BUY signals with confidence, expected return, risk and horizon')
+    .description('momentum scanner over a universe, then the ML scan of its candidates: the top signals (BUYs first, then by P(profitable)) with confidence, expected return, risk and horizon')
     .option('--universe <spec>', 'dow30 (bundled), a folder of CSV files, or mock:N', 'dow30')
-    .option('--top <n>', 'BUY signals to return', '10')
+    .option('--top <n>', 'signals to return: BUYs first (by confidence), then the rest by P(profitable)', '10')
     .option('--candidates <n>', 'scanner candidates passed to the ML stages (30-50)', '40')
     .option('--models <dir>', 'model directory (default MODEL_DIR/scan/<universe>)')
     .option('--as-of <date>', 'signal time: nothing after it is read (default now / the data end)')
-    .option('--all', 'list every analysed candidate, not only BUYs')
+    .option('--all', 'list every analysed candidate, ranked')
+    .option('--buy-only', 'list BUY signals only (empty when none passes the decision rules)')
     .option('--scanner-only', "print the momentum scanner's ranked candidates (its JSON `results` is the body POST /api/ml/scan takes)")
     .option('--min-confidence <p>', 'HOLD below this confidence', String(DEFAULT_RULES.minConfidence))
     .option('--max-risk <n>', 'HOLD above this risk score (1-10)', String(DEFAULT_RULES.maxRisk))
@@ -115,18 +121,20 @@ export const registerScan: CommandModule = (program, ctx) => {
           const rows = scanner.results.map((r) => [r.symbol, r.score.toFixed(1), r.trend, r.rsi.toFixed(1), r.rvol === null ? '-' : r.rvol.toFixed(2), pct(r.change_pct, 2), r.volume ?? '-']);
           return { json: scanner, human: `${scanner.universe}: ${scanner.scanned} scanned, top ${scanner.results.length}\n${table(['symbol', 'score', 'trend', 'rsi', 'rvol', 'change', 'volume'], rows)}` };
         }
-        const { models, trained_now } = await ensureModels(m, u, dir, asOf, true, ctx, Boolean(opts.json));
+        const { models, report, trained_now } = await ensureModels(m, u, dir, asOf, true, ctx, Boolean(opts.json));
         const store = opts.store === false ? undefined : await openStore(cfg);
         try {
           const pl = new ScanPipeline({ provider: u.provider, benchmarks: u.benchmarks, models, store, rules });
-          const doc = await processCandidates(pl, scanner.results, { top, all: opts.all });
-          const json: Omit<ScanDocument, 'timings'> & { timings: Record<string, number>; universe: string; scanner: { scanned: number; candidates: number; ms: number }; models: string; trained_now: boolean } = {
+          const doc = await processCandidates(pl, scanner.results, { top, all: opts.all, buyOnly: opts.buyOnly });
+          const json: Omit<ScanDocument, 'timings'> & { timings: Record<string, number>; universe: string; scanner: { scanned: number; candidates: number; ms: number }; models: string; trained_now: boolean; model_sizes: string } = {
             ...doc,
             timings: { scanner: Math.round(scannerMs * 100) / 100, ...doc.timings },
             universe: u.name,
             scanner: { scanned: scanner.scanned, candidates: scanner.results.length, ms: Math.round(scannerMs) },
             models: dir,
             trained_now,
+            // 'quick' when these are the small models a first `scan` trained; `scan train` replaces them with full ones.
+            model_sizes: report?.sizes ?? 'unknown',
           };
           return { json, human: humanScan(json) };
         } finally {
@@ -143,12 +151,15 @@ export const registerScan: CommandModule = (program, ctx) => {
     .option('--as-of <date>', 'training data ends here (default now / the data end)')
     .option('--quick', 'small models (seconds, for a first look)')
     .option('--max-symbols <n>', 'use at most this many symbols for the ensemble (default 100)')
+    .option('--horizon <days>', 'holding period of the labelled trades in daily bars (default 20)')
+    .option('--test-from <date>', 'hold out the rows from this date on (default: the latest ~20%, from a 1 January when one is near)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOpts>(ctx, async (opts) => {
         const cfg = commandConfig(ctx, opts);
         const asOf = asOfOption(opts.asOf) ?? Date.now();
-        const { resolveUniverse, trainScanModels, backtestScanSignals, saveScanModels, QUICK_ENSEMBLE, FULL_ENSEMBLE, QUICK_PREDICTOR, FULL_PREDICTOR } = await scanModules();
+        const { resolveUniverse, trainScanModels, backtestScanSignals, saveScanModels, QUICK_ENSEMBLE, FULL_ENSEMBLE, QUICK_PREDICTOR, FULL_PREDICTOR, DEFAULT_LABELS } = await scanModules();
+        const labels = { ...DEFAULT_LABELS, horizon: positiveIntOption('horizon', opts.horizon, DEFAULT_LABELS.horizon) };
         // Two years of intraday history for the predictors (a mock universe otherwise keeps 80 days of minutes).
         const u = await resolveUniverse(opts.universe, { asOf, intradayDays: opts.quick ? 140 : 520 });
         const dir = opts.models ?? scanModelDir(cfg.MODEL_DIR, u.name);
@@ -159,9 +170,11 @@ export const registerScan: CommandModule = (program, ctx) => {
           predictor: opts.quick ? QUICK_PREDICTOR : FULL_PREDICTOR,
           predictorDays: opts.quick ? 200 : 730,
           maxSymbols: opts.maxSymbols ? positiveIntOption('max-symbols', opts.maxSymbols, 30) : undefined,
+          testFrom: asOfOption(opts.testFrom) === undefined ? undefined : parseTimestamp(opts.testFrom!),
+          labels,
           progress: terminalProgress(Boolean(opts.json)),
         });
-        const backtest = await backtestScanSignals(u, trained.models.ensemble, { from: trained.test.t0[0]!, to: asOf });
+        const backtest = await backtestScanSignals(u, trained.models.ensemble, { from: trained.test.t0[0]!, to: asOf, labels });
         const files = saveScanModels(dir, trained);
         const json = { ...trained.report, held_out_backtest: backtest, files };
         return { json, human: humanTrain(trained.report, backtest, files) };
@@ -171,7 +184,8 @@ export const registerScan: CommandModule = (program, ctx) => {
     .command('outcomes')
     .description('compare stored scan predictions with what happened once their horizon has passed (appends scan.outcome events)')
     .option('--universe <spec>', 'where to read the bars: dow30, a folder of CSV files, or mock:N', 'dow30')
-    .option('--horizon <days>', 'daily bars after the signal', '5')
+    // The ensemble's trades are 20 daily bars (DEFAULT_LABELS.horizon): an outcome is judged over the same span.
+    .option('--horizon <days>', 'daily bars after the signal (the label horizon of the trained models)', '20')
     .option('--json', 'print one JSON document')
     .action(
       action<OutcomeOpts>(ctx, async (opts) => {
@@ -181,7 +195,7 @@ export const registerScan: CommandModule = (program, ctx) => {
         const u = await resolveUniverse(opts.universe, { asOf: now });
         const store = await openStore(cfg);
         try {
-          const r = await recordOutcomes(store, u.provider, now, positiveIntOption('horizon', opts.horizon, 5));
+          const r = await recordOutcomes(store, u.provider, now, positiveIntOption('horizon', opts.horizon, 20));
           const human = `${r.checked} predictions stored, ${r.recorded.length} outcomes recorded now, ${r.pending} pending, ${r.failed.length} failed; hit rate so far ${r.hit_rate === null ? 'n/a' : pct(r.hit_rate, 1)}`;
           return { json: r, human };
         } finally {
@@ -200,7 +214,8 @@ function humanScan(d: Omit<ScanDocument, 'timings'> & { timings: Record<string, 
   const rows = d.signals.map((s) => [s.symbol, s.decision, pct(s.confidence, 0), pct(s.expected_return, 2), s.risk_score, s.time_horizon, s.momentum.score.toFixed(0), s.momentum.trend]);
   return [
     `scan of ${d.universe}: ${d.scanner.scanned} scanned, ${d.scanner.candidates} candidates, ${d.total_analyzed} analysed, ${d.buy_count} BUY (HOLD below ${d.rules.minConfidence} confidence or above risk ${d.rules.maxRisk})`,
-    rows.length > 0 ? table(['symbol', 'decision', 'conf', 'exp. return', 'risk', 'horizon', 'score', 'trend'], rows) : 'no signal passes the decision rules',
+    rows.length > 0 ? table(['symbol', 'decision', 'conf', 'exp. return', 'risk', 'horizon', 'score', 'trend'], rows) : 'no signal to list',
+    ...(d.buy_count === 0 && rows.length > 0 ? ['no candidate passes the decision rules: the list is ranked by P(profitable); none is a BUY'] : []),
     ...d.failed.map((f) => `failed: ${f.symbol}: ${f.error}`),
     `stages (ms): ${Object.entries(d.timings)
       .map(([k, v]) => `${k} ${Math.round(v)}`)
@@ -216,11 +231,12 @@ function humanTrain(r: TrainReport, b: SignalBacktestReport, files: string[]): s
     table(
       ['held-out backtest', 'win rate', 'sharpe', 'max dd', 'return', 'trades'],
       [
-        ['scan signals', pct(b.scan.win_rate, 1), b.scan.sharpe.toFixed(2), pct(b.scan.max_drawdown, 1), pct(b.scan.total_return, 1), b.scan.trades],
+        ['scan signals (BUY rule)', pct(b.scan.win_rate, 1), b.scan.sharpe.toFixed(2), pct(b.scan.max_drawdown, 1), pct(b.scan.total_return, 1), b.scan.trades],
+        [`ranked top ${b.ranked.k} every ${b.ranked.horizon}d`, pct(b.ranked.win_rate, 1), b.ranked.sharpe.toFixed(2), pct(b.ranked.max_drawdown, 1), pct(b.ranked.total_return, 1), b.ranked.trades],
         ['buy and hold', pct(b.buy_hold.win_rate, 1), b.buy_hold.sharpe.toFixed(2), pct(b.buy_hold.max_drawdown, 1), pct(b.buy_hold.total_return, 1), b.buy_hold.trades],
       ],
     ),
-    `targets: win rate > 60%, Sharpe > 1.2, max drawdown < 20%: ${b.meets.win_rate ? 'met' : 'not met'}, ${b.meets.sharpe ? 'met' : 'not met'}, ${b.meets.max_drawdown ? 'met' : 'not met'}`,
+    `targets: win rate > 60%, Sharpe > 1.2, max drawdown < 20%: BUY rule ${b.meets.win_rate ? 'met' : 'not met'}, ${b.meets.sharpe ? 'met' : 'not met'}, ${b.meets.max_drawdown ? 'met' : 'not met'}; ranked ${b.ranked_meets.win_rate ? 'met' : 'not met'}, ${b.ranked_meets.sharpe ? 'met' : 'not met'}, ${b.ranked_meets.max_drawdown ? 'met' : 'not met'}`,
     `predictors: ${Object.entries(r.predictors)
       .map(([tf, m]) => (m && 'error' in m ? `${tf} (none: ${m.error})` : `${tf} hit ${pct(m!.hit_rate, 0)} rmse ${m!.valid_rmse.toExponential(2)} vs ${m!.zero_rmse.toExponential(2)}`))
       .join('; ')}`,

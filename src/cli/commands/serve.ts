@@ -1,6 +1,4 @@
 import { BadInputError } from '../../core/errors.ts';
-import { buildServer } from '../../server/app.ts';
-import { buildRuntime } from '../../server/runtime.ts';
 import { action, commandConfig, commandLogger, type CommandModule, type CommonOptions } from '../context.ts';
 
 interface ServeOpts extends CommonOptions {
@@ -47,9 +45,12 @@ export const registerServe: CommandModule = (program, ctx) => {
         for (const o of corsOrigins) if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new BadInputError(`--cors-origin: ${JSON.stringify(o)} is not an origin like https://app.example.com`);
         const config = commandConfig(ctx, opts);
         const logger = commandLogger(config, ctx);
+        // Loaded here, not at start-up: fastify and the routes are most of the CLI's start-up time, and only serve needs them.
+        const [{ buildServer }, { buildRuntime }] = await Promise.all([import('../../server/app.ts'), import('../../server/runtime.ts')]);
         const runtime = await buildRuntime(config, {
           logger,
-          env: ctx.env,
+          // The agent schedule as configured (flags > environment > .env).
+          env: { ...ctx.env, AGENT_CRON: config.AGENT_CRON, AGENT_SYMBOLS: config.AGENT_SYMBOLS, AGENT_QUANTITY: config.AGENT_QUANTITY === undefined ? undefined : String(config.AGENT_QUANTITY) },
           schedules: opts.schedules,
           options: { corsOrigins, trustProxy: Boolean(opts.trustProxy), hsts: config.PUBLIC_URL?.startsWith('https://') ?? false, ...(bodyLimit ? { bodyLimit } : {}) },
         });

@@ -4,6 +4,7 @@ import type { Action } from '../../core/signal.ts';
 import { SmaStream } from '../../indicators/sma.ts';
 import { alertId } from './alertId.ts';
 import { AtrStream } from './atrStream.ts';
+import type { BarSignal } from './barSignal.ts';
 import { resolveConflict, type ConflictDecision, type ConflictPolicy } from './conflicts.ts';
 import type { PublishedModel } from './publishedModel.ts';
 
@@ -19,6 +20,8 @@ export interface AlertEngineOptions {
   weights?: ReadonlyMap<string, number>;
   /** Id source (UUID v7 stamped with the bar time by default; tests pass a deterministic one). */
   newId?: (timeMs: number) => string;
+  /** Signals of `trained` rules by model_id (a published training's model; see research/training/liveModels.ts). */
+  signals?: ReadonlyMap<string, BarSignal>;
 }
 
 /** One indicator with the value it had before the latest bar (crossings need both). */
@@ -78,7 +81,7 @@ export class AlertEngine {
     const times: BarTimes = { iso: '', until: new Map(), expiry: new Map() };
     for (const m of this.models) {
       if (m.symbols && !m.symbols.includes(symbol)) continue;
-      const sig = this.evaluate(m, st, bar.close, prevClose);
+      const sig = this.evaluate(m, st, symbol, bar, prevClose);
       if (!sig || sig.confidence < m.min_confidence) continue;
       candidates.push(this.build(m, symbol, bar, sig.action, sig.confidence, st.atrs.get(m.atr_period)!.value, times));
     }
@@ -104,7 +107,7 @@ export class AlertEngine {
     st = { smas: new Map(), atrs: new Map(), prevClose: NaN, lastTime: -Infinity };
     for (const m of this.models) {
       if (m.symbols && !m.symbols.includes(symbol)) continue;
-      const periods = m.rule.kind === 'sma_cross' ? [m.rule.fast, m.rule.slow] : [m.rule.period];
+      const periods = m.rule.kind === 'sma_cross' ? [m.rule.fast, m.rule.slow] : m.rule.kind === 'price_vs_sma' ? [m.rule.period] : [];
       for (const p of periods) if (!st.smas.has(p)) st.smas.set(p, { sma: new SmaStream(p), prev: NaN });
       if (!st.atrs.has(m.atr_period)) st.atrs.set(m.atr_period, new AtrStream(m.atr_period));
     }
@@ -113,7 +116,13 @@ export class AlertEngine {
   }
 
   /** A crossing on this bar, with its strength as a confidence in [0.5, 1). */
-  private evaluate(m: PublishedModel, st: SymbolState, close: number, prevClose: number): { action: Action; confidence: number } | null {
+  private evaluate(m: PublishedModel, st: SymbolState, symbol: string, bar: Bar, prevClose: number): { action: Action; confidence: number } | null {
+    if (m.rule.kind === 'trained') {
+      const sig = this.opts.signals?.get(m.model_id);
+      if (!sig) throw new Error(`model ${m.model_id}: a trained rule needs its signal in AlertEngineOptions.signals`);
+      return sig.onBar(symbol, bar);
+    }
+    const close = bar.close;
     let prevGap: number;
     let gap: number;
     if (m.rule.kind === 'sma_cross') {

@@ -9,6 +9,8 @@ export const RuleSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sma_cross'), fast: period, slow: period }).strict(),
   /** Close crossing its SMA (the SMA-200 rule with period 200): up is BUY, down is SELL. */
   z.object({ kind: z.literal('price_vs_sma'), period }).strict(),
+  /** A published training's model: alerts when its win probability crosses `threshold` (signal from AlertEngineOptions.signals). */
+  z.object({ kind: z.literal('trained'), training_id: z.string().min(1), threshold: z.number().min(0).max(1) }).strict(),
 ]);
 export type RuleSpec = z.infer<typeof RuleSpecSchema>;
 

@@ -6,6 +6,7 @@ import type { Order, OrderType, Side } from '../../core/order.ts';
 import type { Clock } from '../../core/time.ts';
 import type { Store } from '../../adapters/store/store.ts';
 import { liveTradingAllowed, type Config } from '../../config/config.ts';
+import { todayNotional } from './todayNotional.ts';
 import { DEFAULT_GUARDRAILS, preTradeCheck, TradingState, type Guardrails } from './guardrails.ts';
 
 /** What a caller wants traded. `refPrice` is the price the notional checks use. */
@@ -210,7 +211,7 @@ export class OrderGate {
         ...preTradeCheck(this.g, {
           state,
           notional,
-          todayNotional: await this.todayNotional(),
+          todayNotional: await todayNotional(this.deps.store, this.deps.clock),
           positionQty,
           refPrice: intent.refPrice,
           deltaQty: intent.side === 'buy' ? intent.qty : -intent.qty,
@@ -301,17 +302,6 @@ export class OrderGate {
       }
     }
     return { error };
-  }
-
-  private async todayNotional(): Promise<number> {
-    const dayStart = new Date(Math.floor(this.deps.clock.now() / 86_400_000) * 86_400_000).toISOString();
-    const row = await this.deps.store.db
-      .selectFrom('orders')
-      .select((eb) => eb.fn.sum<number>('notional').as('total'))
-      .where('created_at', '>=', dayStart)
-      .where('status', 'not in', ['refused', 'failed', 'rejected', 'canceled'])
-      .executeTakeFirst();
-    return Number(row?.total ?? 0);
   }
 
   /** Loss since the first equity reading of the UTC day (recorded on first use). */

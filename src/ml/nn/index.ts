@@ -7,7 +7,7 @@ export { backward, grad, type GradOptions } from './autograd.ts';
 export * from './ops.ts';
 export { Module, Sequential, type Layer } from './module.ts';
 export { Activation, Dropout, LastStep, Linear, dropout, linear, type InitOptions } from './layers.ts';
-export { Lstm, lstm, lstmComposite, type LstmWeights } from './lstm.ts';
+export { Lstm, lstm, lstmComposite, prepareLstm, type LstmPrepared, type LstmWeights } from './lstm.ts';
 export { RecurrentStack, type RecurrentWeights, type RnnOptions, type RnnResult } from './recurrent.ts';
 export { Gru, gru, gruComposite, type GruWeights } from './gru.ts';
 export { bceWithLogits, crossEntropy, huberLoss, mseLoss, type Reduction } from './losses.ts';

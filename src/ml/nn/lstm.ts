@@ -39,12 +39,28 @@ interface LstmSaved {
   hs: Data; // [B*T, H] hidden states (the output)
 }
 
+/** An LSTM layer's weights transposed once, for many steps while the weights stay fixed (a rollout). */
+export interface LstmPrepared {
+  /** W_ih transposed, [F, 4H]. */
+  readonly wIhT: Data;
+  /** W_hh transposed, [H, 4H]. */
+  readonly wHhT: Data;
+}
+
+/** Transposes the weights as the forward kernel does; valid until the weights change. */
+export function prepareLstm(w: LstmWeights): LstmPrepared {
+  const [G, F] = w.wIh.shape as [number, number];
+  const H = w.wHh.shape[1]!;
+  return { wIhT: transposeInto(w.wIh.data, G, F, alloc(w.wIh.dtype, F * G)), wHhT: transposeInto(w.wHh.data, G, H, alloc(w.wHh.dtype, H * G)) };
+}
+
 /** Forward kernel: fills hs/act/cs/tcs (arrays of `sp`); returns the final cell state. */
-function lstmForwardKernel(s: LstmSaved, bIh: Data, bHh: Data, sp: Space): Data {
+function lstmForwardKernel(s: LstmSaved, bIh: Data, bHh: Data, sp: Space, pre: LstmPrepared | null = null): Data {
   const { B, T, F, H, x, h0, c0, act, cs, tcs, hs } = s;
   const G = 4 * H;
-  const wIhT = transposeInto(s.wIh, G, F, sp.arr(F * G));
-  const wHhT = transposeInto(s.wHh, G, H, sp.arr(H * G));
+  // a prepared copy holds the same values the transposes would produce, so the bits agree
+  const wIhT = pre !== null ? sp.take(pre.wIhT) : transposeInto(s.wIh, G, F, sp.arr(F * G));
+  const wHhT = pre !== null ? sp.take(pre.wHhT) : transposeInto(s.wHh, G, H, sp.arr(H * G));
   const bias = sp.arr(G);
   for (let j = 0; j < G; j++) bias[j] = bIh[j]! + bHh[j]!;
   for (let r = 0; r < B * T; r++) act.set(bias, r * G);
@@ -186,9 +202,10 @@ export function lstmComposite(x: Tensor, w: LstmWeights, h0: Tensor | null = nul
 
 /**
  * Fused LSTM over x [B, T, F] from state (h0, c0) (zeros when null): returns the hidden
- * sequence [B, T, H] and the final (h, c), all differentiable (to any order).
+ * sequence [B, T, H] and the final (h, c), all differentiable (to any order). `prepared`
+ * (from `prepareLstm` on these same weights) skips the per-call weight transposes.
  */
-export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Tensor | null = null): RnnResult {
+export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Tensor | null = null, prepared: LstmPrepared | null = null): RnnResult {
   const { B, T, F, H } = checkShapes(x, w, h0, c0);
   const dtype = x.dtype;
   const G = 4 * H;
@@ -202,7 +219,7 @@ export function lstm(x: Tensor, w: LstmWeights, h0: Tensor | null = null, c0: Te
       h0: h0 !== null ? sp.take(h0.data) : null, c0: c0 !== null ? sp.take(c0.data) : null,
       act: sp.arr(B * T * G), cs: sp.arr(B * T * H), tcs: sp.arr(B * T * H), hs: sp.arr(B * T * H),
     };
-    return { work, cn: lstmForwardKernel(work, w.bIh.data, w.bHh.data, sp) };
+    return { work, cn: lstmForwardKernel(work, w.bIh.data, w.bHh.data, sp, prepared) };
   };
   const sp = spaceFor(dtype, fwdFloats + bwdFloats);
   const { work, cn } = forwardIn(sp);

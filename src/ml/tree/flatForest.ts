@@ -8,9 +8,17 @@
  * coin flips). Missing values are routed without a branch too: each feature is
  * coded twice, NaN as 0 (default left) and as MAX (default right), and each
  * node reads the copy that matches its default direction.
+ *
+ * Complete trees run on a WebAssembly kernel (walkKernel.ts) that compares the
+ * raw floats instead: rows are copied with NaN as -Infinity (default left) and
+ * +Infinity (default right), and x >= t decides exactly as the reference walk's
+ * x < t does. The integer-rank JS path stays for general trees, models with a
+ * -Infinity threshold (where the NaN copy would be ambiguous) and hosts without
+ * WebAssembly; both give the same bits.
  */
 import type { Matrix } from '../data.ts';
 import type { Tree } from './tree.ts';
+import { compileWalk, instantiateWalk, type WalkFn } from './walkKernel.ts';
 
 /** Rows per block: 128 rows x 2F int32 codes stays in L1/L2 for F up to ~100. */
 const BLOCK = 128;
@@ -18,6 +26,10 @@ const BLOCK = 128;
 const NAN_RIGHT = 0x3fffffff;
 /** Deepest tree padded to a complete tree (2^10 leaves per tree). */
 const MAX_COMPLETE_DEPTH = 10;
+/** Rows per block of the wasm walk (64 rows x 2F doubles, a multiple of LANES). */
+const WASM_BLOCK = 64;
+/** Rows the wasm walk carries through a tree together. */
+const LANES = 8;
 
 /** A flattened ensemble; margins of group g are the base plus the sum of its trees. */
 export interface FlatForest {
@@ -38,6 +50,8 @@ export interface FlatForest {
   readonly left: Int32Array;
   readonly right: Int32Array;
   readonly treeStart: Int32Array;
+  /** Complete layout only: per node the raw threshold (float32-rounded in float32 mode), -Infinity on padding. */
+  readonly thr: Float64Array;
   /** Leaf values (complete layout: 2^depth per tree; general: per node). */
   readonly leaf: Float64Array;
   /** Compare in float32 like XGBoost (inputs rounded with Math.fround). */
@@ -98,6 +112,7 @@ export function flattenForest(
     const nLeaf = 1 << D;
     const off = new Int32Array(nTrees * nInt);
     const rank = new Int32Array(nTrees * nInt);
+    const thr = new Float64Array(nTrees * nInt).fill(-Infinity);
     const leaf = new Float64Array(nTrees * nLeaf);
     trees.forEach((t, ti) => {
       // place node `src` of the original tree at position `pos` (depth d) of the complete tree
@@ -115,13 +130,14 @@ export function flattenForest(
         }
         off[ti * nInt + pos] = t.feature[src]! + (t.defaultLeft[src] ? 0 : F);
         rank[ti * nInt + pos] = thrOf(t, src);
+        thr[ti * nInt + pos] = float32 ? Math.fround(t.threshold[src]!) : t.threshold[src]!;
         place(t.left[src]!, 2 * pos + 1, d + 1);
         place(t.right[src]!, 2 * pos + 2, d + 1);
       };
       place(0, 0, 0);
     });
     const empty = new Int32Array(0);
-    return { nFeatures, nGroups, base: Float64Array.from(base), nTrees, treeGroup: groups, depth: D, off, rank, cuts, left: empty, right: empty, treeStart: empty, leaf, float32 };
+    return { nFeatures, nGroups, base: Float64Array.from(base), nTrees, treeGroup: groups, depth: D, off, rank, thr, cuts, left: empty, right: empty, treeStart: empty, leaf, float32 };
   }
   const total = trees.reduce((s, t) => s + t.feature.length, 0);
   const off = new Int32Array(total);
@@ -144,14 +160,112 @@ export function flattenForest(
     }
     p += t.feature.length;
   });
-  return { nFeatures, nGroups, base: Float64Array.from(base), nTrees, treeGroup: groups, depth: -1, off, rank, cuts, left, right, treeStart, leaf, float32 };
+  return { nFeatures, nGroups, base: Float64Array.from(base), nTrees, treeGroup: groups, depth: -1, off, rank, thr: new Float64Array(0), cuts, left, right, treeStart, leaf, float32 };
 }
 
-/** Raw margins for every row of X (column-major), group-major: group g, row i at g*rows+i. */
-export function predictMargins(ff: FlatForest, X: Matrix, out?: Float64Array): Float64Array {
+/** A FlatForest laid out in a wasm instance's memory, with its block buffers. */
+interface WasmForest {
+  readonly walk: WalkFn;
+  readonly f64: Float64Array;
+  readonly nodes: number;
+  /** Byte address of tree 0's leaves minus nInt leaves (the kernel indexes leaves by node position). */
+  readonly leaf: number;
+  readonly group: number;
+  readonly blk: number;
+  readonly res: number;
+}
+
+const wasmForests = new WeakMap<FlatForest, WasmForest | null>();
+
+/** The wasm form of a complete-layout forest (cached), or null when the JS path must run. */
+function wasmForest(ff: FlatForest): WasmForest | null {
+  let w = wasmForests.get(ff);
+  if (w !== undefined) return w;
+  w = null;
+  const D = ff.depth;
+  const F = ff.nFeatures;
+  // a -Infinity threshold would send the NaN-as-(-Infinity) copy right: leave those models to the rank path
+  let finite = true;
+  for (let k = 0; k < ff.rank.length; k++) if (ff.rank[k] !== 0 && !(ff.thr[k]! > -Infinity)) finite = false;
+  const mod = D >= 1 && finite ? compileWalk({ depth: D, rowBytes: 16 * F, lanes: LANES }) : null;
+  if (mod) {
+    const nInt = (1 << D) - 1;
+    const T = ff.nTrees;
+    const nodes = 0;
+    const leafAt = nodes + T * nInt * 16;
+    const group = leafAt + T * (nInt + 1) * 8;
+    const blk = group + 8 * Math.ceil(T / 2);
+    const res = blk + WASM_BLOCK * 16 * F;
+    const bytes = res + ff.nGroups * WASM_BLOCK * 8;
+    if (bytes < 2 ** 31) {
+      const { walk, buffer } = instantiateWalk(mod, bytes);
+      const f64 = new Float64Array(buffer);
+      const i32 = new Int32Array(buffer);
+      for (let k = 0; k < T * nInt; k++) {
+        i32[(nodes >> 2) + 4 * k] = 8 * ff.off[k]!;
+        f64[(nodes >> 3) + 2 * k + 1] = ff.thr[k]!;
+      }
+      f64.set(ff.leaf, leafAt >> 3);
+      i32.set(ff.treeGroup, group >> 2);
+      w = { walk, f64, nodes, leaf: leafAt - nInt * 8, group, blk, res };
+    }
+  }
+  wasmForests.set(ff, w);
+  return w;
+}
+
+/** Which kernel predictMargins runs for this forest by default. */
+export function inferenceEngine(ff: FlatForest): 'wasm' | 'js' {
+  return ff.depth >= 1 && ff.nTrees > 0 && wasmForest(ff) ? 'wasm' : 'js';
+}
+
+/** predictMargins on the wasm kernel: copy a block of rows (NaN as -/+Infinity), walk every tree, copy sums out. */
+function predictWasm(ff: FlatForest, w: WasmForest, X: Matrix, res: Float64Array): Float64Array {
+  const n = X.rows;
+  const F = ff.nFeatures;
+  const W = 2 * F;
+  const { f64, walk } = w;
+  const { data } = X;
+  const b0 = w.blk >> 3;
+  const res0 = w.res >> 3;
+  const G = ff.nGroups;
+  for (let r0 = 0; r0 < n; r0 += WASM_BLOCK) {
+    const nb = Math.min(WASM_BLOCK, n - r0);
+    for (let f = 0; f < F; f++) {
+      const src = f * n + r0;
+      for (let r = 0; r < nb; r++) {
+        const v = data[src + r]!;
+        const b = b0 + r * W + f;
+        if (v !== v) {
+          f64[b] = -Infinity;
+          f64[b + F] = Infinity;
+        } else {
+          const x = ff.float32 ? Math.fround(v) : v;
+          f64[b] = x;
+          f64[b + F] = x;
+        }
+      }
+    }
+    for (let g = 0; g < G; g++) f64.fill(ff.base[g]!, res0 + g * WASM_BLOCK, res0 + g * WASM_BLOCK + nb);
+    // rows past nb in the last lane group walk stale block rows; their sums are not copied out
+    walk(w.nodes, w.leaf, w.group, ff.nTrees, w.blk, Math.ceil(nb / LANES) * LANES, w.res, WASM_BLOCK * 8);
+    for (let g = 0; g < G; g++) res.set(f64.subarray(res0 + g * WASM_BLOCK, res0 + g * WASM_BLOCK + nb), g * n + r0);
+  }
+  return res;
+}
+
+/**
+ * Raw margins for every row of X (column-major), group-major: group g, row i at g*rows+i.
+ * `engine: 'js'` forces the integer-rank JS path (the two agree bit for bit).
+ */
+export function predictMargins(ff: FlatForest, X: Matrix, out?: Float64Array, engine: 'auto' | 'js' = 'auto'): Float64Array {
   const n = X.rows;
   const F = ff.nFeatures;
   const res = out ?? new Float64Array(n * ff.nGroups);
+  if (engine === 'auto' && ff.depth >= 1 && ff.nTrees > 0) {
+    const w = wasmForest(ff);
+    if (w) return predictWasm(ff, w, X, res);
+  }
   for (let g = 0; g < ff.nGroups; g++) res.fill(ff.base[g]!, g * n, (g + 1) * n);
   const W = 2 * F;
   const blk = new Int32Array(BLOCK * W);

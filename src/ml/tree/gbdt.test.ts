@@ -38,8 +38,12 @@ describe('histograms', () => {
     buildHistogram(b.bins, 500, rows, 0, 500, g, h, feats, parent, go, ho);
     buildHistogram(b.bins, 500, rows, 0, 200, g, h, feats, left, go, ho);
     buildHistogram(b.bins, 500, rows, 200, 500, g, h, feats, right, go, ho);
+    const parent2 = Float64Array.from(parent);
     subtractHistogram(parent, left, feats);
     for (let i = 0; i < parent.length; i++) expect(parent[i]!).toBeCloseTo(right[i]!, 10);
+    // over each feature's own bins only: the same numbers
+    subtractHistogram(parent2, left, feats, b.nBins);
+    expect(Array.from(parent2)).toEqual(Array.from(parent));
     // the row-wise kernel (row-major codes, stride padded to 4, interleaved g/h) agrees, with all or some features
     const binsRow = new Uint8Array(500 * 4);
     for (let f = 0; f < 4; f++) for (let i = 0; i < 500; i++) binsRow[i * 4 + f] = b.bins[f * 500 + i]!;

@@ -181,7 +181,7 @@ export class TreeGrower {
         const [small, large] = L.end - L.start <= R.end - R.start ? [L, R] : [R, L];
         small.hist = this.takeHist();
         this.histogram(small.start, small.end, features, small.hist);
-        subtractHistogram(node!.hist!, small.hist, features);
+        subtractHistogram(node!.hist!, small.hist, features, nBins);
         large.hist = node!.hist;
         node!.hist = null;
         for (const c of [L, R]) {

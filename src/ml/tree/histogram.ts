@@ -3,7 +3,7 @@
  * gradient and hessian of the rows in a node. Layout: Float64Array, slot
  * `((f * BIN_SLOTS) + b) * 2` holds the gradient sum and `+1` the hessian sum.
  */
-import { BIN_SLOTS } from './binning.ts';
+import { BIN_SLOTS, MISSING_BIN } from './binning.ts';
 
 /** Floats per feature in a histogram. */
 export const HIST_STRIDE = BIN_SLOTS * 2;
@@ -55,11 +55,23 @@ export function buildHistogram(
   }
 }
 
-/** Sibling by subtraction: `parent -= child` over the listed features (parent becomes the sibling). */
-export function subtractHistogram(parent: Float64Array, child: Float64Array, features: Int32Array): void {
+/**
+ * Sibling by subtraction: `parent -= child` over the listed features (parent
+ * becomes the sibling). With `nBins`, only each feature's value bins and its
+ * missing bin: the other slots are zero in both (no code lands there), so the
+ * result is the same, and small nodes with few bins no longer pay for 256 slots.
+ */
+export function subtractHistogram(parent: Float64Array, child: Float64Array, features: Int32Array, nBins?: Int32Array): void {
+  const miss = MISSING_BIN * 2;
   for (let fi = 0; fi < features.length; fi++) {
-    const hb = features[fi]! * HIST_STRIDE;
-    for (let i = hb; i < hb + HIST_STRIDE; i++) parent[i] -= child[i];
+    const f = features[fi]!;
+    const hb = f * HIST_STRIDE;
+    const end = nBins ? hb + 2 * Math.min(nBins[f]!, MISSING_BIN) : hb + HIST_STRIDE;
+    for (let i = hb; i < end; i++) parent[i] -= child[i]!;
+    if (nBins) {
+      parent[hb + miss] -= child[hb + miss]!;
+      parent[hb + miss + 1] -= child[hb + miss + 1]!;
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.ts';
 import { cpcv } from './cpcv.ts';
 import { kFold } from './kFold.ts';
-import { pbo } from './pbo.ts';
+import { blockStats, pbo, pboFromBlocks } from './pbo.ts';
 import { purgedKFold } from './purgedKFold.ts';
 import { timeSeriesSplit } from './timeSeriesSplit.ts';
 import { walkForward, walkForwardSplits } from './walkForward.ts';
@@ -111,5 +111,32 @@ describe('pbo (CSCV)', () => {
     for (let t = 0; t < T; t++) edge[3 * T + t] += 0.8;
     expect(pbo(edge, T, N, 8).pbo).toBeLessThan(0.05);
     expect(() => pbo(noise, T, N, 7)).toThrow(/even/);
+  });
+  it('matches a hand-checked 3-variant, 2-block case', () => {
+    // A: block means (1, -1); B: (0, 0); C: (-1, 2). IS block 0 picks A, which is last of 3 in block 1:
+    // w = (0 + 1) / 4, logit ln(1/3); IS block 1 picks C, last in block 0: the same. PBO = 1.
+    const perf = Float64Array.from([1, 1, -1, -1, 0, 0, 0, 0, -1, -1, 2, 2]);
+    const r = pbo(perf, 4, 3, 2, (x) => x.reduce((a, b) => a + b, 0) / x.length);
+    expect(r.combinations).toBe(2);
+    expect(r.pbo).toBe(1);
+    expect(Array.from(r.logits)).toEqual([Math.log(1 / 3), Math.log(1 / 3)]);
+    // A variant best in both blocks is never overfit: w = 3/4 in both splits, logit ln 3.
+    const skill = Float64Array.from([1, 1, 1, 1, 0, 0, 0, 0, -1, -1, -1, -1]);
+    const s = pbo(skill, 4, 3, 2, (x) => x.reduce((a, b) => a + b, 0) / x.length);
+    expect(s.pbo).toBe(0);
+    expect(Array.from(s.logits)).toEqual([Math.log(3), Math.log(3)]);
+  });
+
+  it('from block sums equals the full-matrix Sharpe form (the one the sweeps use)', () => {
+    const T = 240;
+    const N = 9;
+    const r = new Rng(11);
+    const perf = new Float64Array(T * N).map(() => r.normal() * 0.01 + 0.0005);
+    const full = pbo(perf, T, N, 8);
+    const fromBlocks = pboFromBlocks(Array.from({ length: N }, (_, j) => blockStats(perf.subarray(j * T, (j + 1) * T), 8)), 8);
+    expect(fromBlocks.combinations).toBe(70);
+    expect(fromBlocks.pbo).toBe(full.pbo);
+    for (let c = 0; c < 70; c++) expect(fromBlocks.logits[c]).toBeCloseTo(full.logits[c]!, 12);
+    expect(pboFromBlocks([blockStats(perf.subarray(0, T), 8)], 8).pbo).toBeNaN();
   });
 });

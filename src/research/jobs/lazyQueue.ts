@@ -1,6 +1,6 @@
 /** A JobQueue opened on first use: a server that may never sweep starts no worker threads and no Redis connection. */
-import type { SweepTask, SweepTaskResult } from '../sweep/task.ts';
 import type { JobQueue } from './jobQueue.ts';
+import type { JobResult, JobTask } from './jobTask.ts';
 
 /** Opens the real queue when the first task arrives; `kind` and `concurrency` are known up front. */
 export class LazyQueue implements JobQueue {
@@ -12,7 +12,7 @@ export class LazyQueue implements JobQueue {
     private readonly open: () => Promise<JobQueue>,
   ) {}
 
-  run(task: SweepTask, signal?: AbortSignal): Promise<SweepTaskResult> {
+  run<T extends JobTask>(task: T, signal?: AbortSignal): Promise<JobResult<T>> {
     if (!this.queue) {
       this.queue = this.open();
       // A failed open (Redis down) is retried by the next task instead of failing every later sweep.

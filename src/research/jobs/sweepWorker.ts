@@ -1,7 +1,7 @@
-/** The piscina worker: runs one sweep task per call. */
-import { runSweepTask, type SweepTask, type SweepTaskResult } from '../sweep/task.ts';
+/** The piscina worker: runs one queued task (sweep chunk or rollout shard) per call. */
+import { runJobTask, type JobTask } from './jobTask.ts';
 
 /** Piscina's entry point. */
-export default function run(task: SweepTask): Promise<SweepTaskResult> {
-  return runSweepTask(task);
+export default function run(task: JobTask): Promise<unknown> {
+  return runJobTask(task);
 }

@@ -6,7 +6,7 @@
 import { deflatedSharpe } from '../../backtest/metrics.ts';
 import type { Gates, StrategyParams } from '../../strategy/packs/schema.ts';
 import { applyGates, type GateStatus } from './gates.ts';
-import { pboCscv } from './pbo.ts';
+import { pboFromBlocks } from '../../ml/validate/pbo.ts';
 import type { SweepRow } from './task.ts';
 
 /** One leaderboard line. */
@@ -59,8 +59,8 @@ export function buildLeaderboard(rows: readonly SweepRow[], gates: Gates, blocks
     const variance = srs.length > 1 ? srs.reduce((a, b) => a + (b - mean) ** 2, 0) / (srs.length - 1) : undefined;
     dsr = deflatedSharpe(w.metrics.sharpe / Math.sqrt(P), w.metrics.bars, w.metrics.skew, w.metrics.kurtosis, uniq.length, variance);
   }
-  const p = pboCscv(uniq.map((r) => r.blocks), blocks);
-  return { rows: out, trials: uniq.length, winner_dsr: dsr, pbo: p.pbo, pbo_splits: p.splits, counts };
+  const p = pboFromBlocks(uniq.map((r) => r.blocks), blocks);
+  return { rows: out, trials: uniq.length, winner_dsr: dsr, pbo: p.pbo, pbo_splits: p.combinations, counts };
 }
 
 /** The leaderboard as CSV: rank, index, every swept parameter, the metrics, gate status and reasons. */

@@ -11,6 +11,7 @@ import { computeMetrics } from '../../backtest/metrics.ts';
 import { ErrorCode, TradepilotError } from '../../core/errors.ts';
 import type { Store } from '../../adapters/store/store.ts';
 import { evaluateConfig, loadEvalContext } from '../../strategy/packs/evaluate.ts';
+import { InlineQueue } from '../jobs/inlineQueue.ts';
 import type { JobQueue } from '../jobs/jobQueue.ts';
 import { applyGates } from './gates.ts';
 import { buildLeaderboard, type Leaderboard } from './leaderboard.ts';
@@ -61,6 +62,9 @@ export interface SweepSummary {
 
 const OOS_FOLD = 1000;
 
+/** Seconds of estimated single-thread work below which a threads-queue sweep runs inline. */
+export const INLINE_BELOW_S = 1;
+
 /** In-sample and out-of-sample windows [a, b) over `n` window bars. */
 export function walkForwardFolds(n: number, isBars: number, oosBars: number): { is: [number, number]; oos: [number, number] }[] {
   const out: { is: [number, number]; oos: [number, number] }[] = [];
@@ -69,7 +73,8 @@ export function walkForwardFolds(n: number, isBars: number, oosBars: number): { 
 }
 
 /** Run or resume sweep `id` to completion (or cancellation); returns the stored record. */
-export async function runSweep(store: Store, queue: JobQueue, id: string, opts: RunSweepOptions = {}): Promise<SweepRecord> {
+export async function runSweep(store: Store, queueIn: JobQueue, id: string, opts: RunSweepOptions = {}): Promise<SweepRecord> {
+  let queue = queueIn;
   const t0 = Date.now();
   let sw = await getSweep(store, id);
   if (sw.status === 'done') return sw;
@@ -86,9 +91,15 @@ export async function runSweep(store: Store, queue: JobQueue, id: string, opts: 
 
   // Estimate: time a few combinations here, then scale by what is left and the workers.
   const probe = Math.min(3, plan.combos.length);
+  const probeRange = phases[0]!.range ?? [0, windowBars];
+  // One untimed run first: the first call pays for compiling the simulator, which the rest never do.
+  evaluateConfig(ctx, plan.combos[0]!, ...probeRange);
   const tp = performance.now();
-  for (let i = 0; i < probe; i++) evaluateConfig(ctx, plan.combos[i]!, ...(phases[0]!.range ?? [0, windowBars]));
+  for (let i = 0; i < probe; i++) evaluateConfig(ctx, plan.combos[i]!, ...probeRange);
   const perCombo = (performance.now() - tp) / probe / 1000;
+  // Starting worker threads (each loads the TypeScript sources) costs seconds; a sweep with less
+  // CPU work than INLINE_BELOW_S runs on this thread instead. Same task code, so the same rows.
+  if (queue.kind === 'threads' && perCombo * (total - done) < INLINE_BELOW_S) queue = new InlineQueue();
   const etaFor = (left: number): number => (perCombo * left) / queue.concurrency;
   const report = (phase: SweepProgress['phase']): void => opts.onProgress?.({ sweepId: id, phase, done, total, elapsedMs: Date.now() - t0, etaSeconds: etaFor(total - done) });
   const resumed = sw.status !== 'pending';

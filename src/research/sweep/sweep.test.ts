@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyGates } from './gates.ts';
 import { customGrid, simpleGrid } from './grid.ts';
-import { blockStats, pboCscv } from './pbo.ts';
+import { blockStats, pboFromBlocks } from '../../ml/validate/pbo.ts';
 import { walkForwardFolds } from './runSweep.ts';
 import { StrategyParamsSchema } from '../../strategy/packs/schema.ts';
 import { Rng } from '../../core/rng.ts';
@@ -42,11 +42,11 @@ describe('PBO (CSCV)', () => {
     const rng = new Rng(7);
     const T = 1200;
     const noise = Array.from({ length: 30 }, () => blockStats(Array.from({ length: T }, () => rng.normal() * 0.01), 12));
-    const p1 = pboCscv(noise, 12);
-    expect(p1.splits).toBe(924);
+    const p1 = pboFromBlocks(noise, 12);
+    expect(p1.combinations).toBe(924);
     expect(p1.pbo).toBeGreaterThan(0.15);
     const skilled = Array.from({ length: 30 }, (_, j) => blockStats(Array.from({ length: T }, () => rng.normal() * 0.01 + (j === 3 ? 0.004 : 0)), 12));
-    expect(pboCscv(skilled, 12).pbo).toBeLessThan(0.05);
+    expect(pboFromBlocks(skilled, 12).pbo).toBeLessThan(0.05);
   });
   it('walk-forward folds roll by the out-of-sample length', () => {
     expect(walkForwardFolds(250, 126, 21)).toHaveLength(5);

@@ -7,7 +7,7 @@ import { equityReturns } from '../../backtest/metrics.ts';
 import { evaluateConfig, loadEvalContext, type EvalContext } from '../../strategy/packs/evaluate.ts';
 import type { ModelSpec } from '../../strategy/models/modelSpec.ts';
 import type { StrategyParams } from '../../strategy/packs/schema.ts';
-import { blockStats } from './pbo.ts';
+import { blockStats } from '../../ml/validate/pbo.ts';
 
 /** A chunk of combinations to evaluate. */
 export interface SweepTask {

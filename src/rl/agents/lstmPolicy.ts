@@ -4,7 +4,7 @@
  * against an explicit parameter list so MAML can run it with adapted (non-leaf) parameters.
  */
 import type { Rng } from '../../core/rng.ts';
-import { type Data, type DType, Linear, Lstm, Module, Tensor, alloc, linear, logSoftmax, lstm, noGrad, reshape } from '../../ml/nn/index.ts';
+import { type Data, type DType, Linear, Lstm, type LstmPrepared, Module, Tensor, alloc, linear, logSoftmax, lstm, noGrad, prepareLstm, reshape } from '../../ml/nn/index.ts';
 import type { PolicySequence, PolicyStep, RecurrentPolicy } from './policy.ts';
 
 /** Sizes of an LSTM policy. */
@@ -75,15 +75,31 @@ export class LstmPolicy extends Module implements RecurrentPolicy {
     const H = this.hidden;
     const h = alloc(this.dtype, n * H);
     const c = alloc(this.dtype, n * H);
+    // element loops: a subarray view per row costs more than copying its H values
     for (let i = 0; i < n; i++) {
-      h.set(state.subarray(i * 2 * H, i * 2 * H + H), i * H);
-      c.set(state.subarray(i * 2 * H + H, (i + 1) * 2 * H), i * H);
+      const s0 = i * 2 * H;
+      for (let j = 0; j < H; j++) {
+        h[i * H + j] = state[s0 + j]!;
+        c[i * H + j] = state[s0 + H + j]!;
+      }
     }
     return { h: new Tensor(h, [n, H]), c: new Tensor(c, [n, H]) };
   }
 
   /** One rollout step (no tape). */
   step(obs: Float32Array, n: number, state: Data, params: LstmPolicyParams = this.orderedParams()): PolicyStep {
+    return this.stepPrepared(obs, n, state, params, null);
+  }
+
+  /** `step` with the weights as they are now, transposed once: valid until the weights change (one rollout). */
+  stepper(): (obs: Float32Array, n: number, state: Data) => PolicyStep {
+    const params = this.orderedParams();
+    const [wIh, wHh, bIh, bHh] = params as [Tensor, Tensor, Tensor, Tensor];
+    const prepared = prepareLstm({ wIh, wHh, bIh, bHh });
+    return (obs, n, state) => this.stepPrepared(obs, n, state, params, prepared);
+  }
+
+  private stepPrepared(obs: Float32Array, n: number, state: Data, params: LstmPolicyParams, prepared: LstmPrepared | null): PolicyStep {
     return noGrad(() => {
       const H = this.hidden;
       const A = this.numActions;
@@ -91,7 +107,7 @@ export class LstmPolicy extends Module implements RecurrentPolicy {
       x.set(obs.subarray(0, n * this.obsDim));
       const { h, c } = this.splitState(state, n);
       const [wIh, wHh, bIh, bHh, piW, piB, vW, vB] = params as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
-      const r = lstm(new Tensor(x, [n, 1, this.obsDim]), { wIh, wHh, bIh, bHh }, h, c);
+      const r = lstm(new Tensor(x, [n, 1, this.obsDim]), { wIh, wHh, bIh, bHh }, h, c, prepared);
       const hn = r.h;
       const logits = linear(hn, piW, piB).data;
       const values = linear(hn, vW, vB).data;
@@ -104,9 +120,14 @@ export class LstmPolicy extends Module implements RecurrentPolicy {
         for (let a = 0; a < A; a++) probs[i * A + a] = probs[i * A + a]! / s;
       }
       const next = alloc(this.dtype, n * 2 * H);
+      const hd = hn.data;
+      const cd = r.c!.data;
       for (let i = 0; i < n; i++) {
-        next.set(hn.data.subarray(i * H, (i + 1) * H), i * 2 * H);
-        next.set(r.c!.data.subarray(i * H, (i + 1) * H), i * 2 * H + H);
+        const s0 = i * 2 * H;
+        for (let j = 0; j < H; j++) {
+          next[s0 + j] = hd[i * H + j]!;
+          next[s0 + H + j] = cd[i * H + j]!;
+        }
       }
       return { probs, values: Float64Array.from(values), state: next };
     });

@@ -36,6 +36,8 @@ export interface RecurrentPolicy extends Module {
   initialState(n: number): Data;
   /** One step for n envs from `obs` [n, obsDim]. */
   step(obs: Float32Array, n: number, state: Data): PolicyStep;
+  /** Optional: `step` bound to the current weights with per-call work hoisted out (valid until the weights change). */
+  stepper?(): (obs: Float32Array, n: number, state: Data) => PolicyStep;
   /** x [B, T, obsDim] from `state0` [B, stateSize], recorded for gradients. */
   sequence(x: Tensor, state0: Data): PolicySequence;
 }

@@ -13,7 +13,7 @@ import type { BatchEnv } from '../env/vecEnv.ts';
 import type { LstmPolicy } from './lstmPolicy.ts';
 import type { RecurrentPolicy } from './policy.ts';
 import { GradWorker } from './gradWorker.ts';
-import { type LossCoefs, type PpoLossStats, type PpoMinibatch, ppoLossBackward, sliceMinibatch } from './ppoLoss.ts';
+import { type LossCoefs, type PpoLossStats, advantageMoments, assembleMinibatch, ppoLossBackward } from './ppoLoss.ts';
 
 /** PPO hyper-parameters. */
 export interface PpoOptions {
@@ -63,6 +63,32 @@ interface Rollout {
   chunkStates: Data;
   adv: Float64Array;
   returns: Float64Array;
+}
+
+/** A rollout gathered elsewhere (job-queue shards), in env order; rewards raw, no advantages yet. */
+export interface RawRollout {
+  obs: Float32Array;
+  actions: Int32Array;
+  logp: Float64Array;
+  values: Float64Array;
+  rewards: Float64Array;
+  dones: Uint8Array;
+  chunkStates: Data;
+  /** Value after the last step, per env. */
+  lastValues: Float64Array;
+  /** Returns of finished episodes in (step, env) order. */
+  episodeReturns: number[];
+}
+
+/** Where rollouts come from instead of a local env: runs `steps` steps of every env with the policy as it is now. */
+export interface RolloutSource {
+  readonly numEnvs: number;
+  readonly obsDim: number;
+  collect(policy: RecurrentPolicy, iteration: number, steps: number, seqLen: number): Promise<RawRollout>;
+}
+
+function isRolloutSource(x: BatchEnv | RolloutSource): x is RolloutSource {
+  return typeof (x as Partial<RolloutSource>).collect === 'function';
 }
 
 /** Samples an index from probabilities `p[off..off+A)`. */
@@ -121,7 +147,7 @@ export class Ppo {
 
   /** Collects one rollout from `env` (reset on the first call), with GAE advantages. */
   async collect(env: BatchEnv): Promise<{ roll: Rollout; episodes: number[] }> {
-    const { rolloutSteps: T, seqLen: L, gamma, lambda } = this.o;
+    const { rolloutSteps: T, seqLen: L } = this.o;
     const N = env.numEnvs;
     const D = env.obsDim;
     const A = this.policy.numActions;
@@ -138,10 +164,12 @@ export class Ppo {
     };
     const episodes: number[] = [];
     const acts = new Int32Array(N);
+    // the weights stay fixed for the whole rollout
+    const step = this.policy.stepper?.() ?? ((o: Float32Array, n: number, s: Data) => this.policy.step(o, n, s));
     for (let t = 0; t < T; t++) {
       if (t % L === 0) roll.chunkStates.set(this.state, (t / L) * N * S);
       roll.obs.set(env.obs, t * N * D);
-      const out = this.policy.step(env.obs, N, this.state);
+      const out = step(env.obs, N, this.state);
       for (let i = 0; i < N; i++) {
         const a = sampleCategorical(out.probs, i * A, A, this.rng);
         acts[i] = a;
@@ -151,31 +179,53 @@ export class Ppo {
       }
       await env.step(acts);
       this.state = out.state;
-      this.discRet ??= new Float64Array(N);
       for (let i = 0; i < N; i++) {
-        let r = env.rewards[i]!;
-        if (this.o.normalizeRewards) {
-          const g = (this.discRet[i] = this.discRet[i]! * gamma + r);
-          this.retCount++;
-          const dlt = g - this.retMean;
-          this.retMean += dlt / this.retCount;
-          this.retM2 += dlt * (g - this.retMean);
-          const sd = this.retCount > 1 ? Math.sqrt(this.retM2 / (this.retCount - 1)) : 1;
-          r /= sd + 1e-8;
-        }
-        roll.rewards[t * N + i] = r;
         const d = env.dones[i]!;
+        roll.rewards[t * N + i] = this.shapeReward(i, env.rewards[i]!, d, N);
         roll.dones[t * N + i] = d;
         if (d) {
           if ((t + 1) % L !== 0) throw new BadInputError(`an episode ended inside a training chunk (step ${t + 1} of the rollout): use an episode length that is a multiple of seqLen (${L})`);
           episodes.push(env.episodeReturns[i]!);
-          this.discRet[i] = 0;
           this.state.fill(0, i * S, (i + 1) * S);
         }
       }
     }
     // Bootstrap value of the state after the last step.
-    const last = this.policy.step(env.obs, N, this.state).values;
+    this.advantages(roll, step(env.obs, N, this.state).values, N);
+    return { roll, episodes };
+  }
+
+  /** Reward of env i as stored: divided by the running deviation of the discounted return when normalising (a done resets env i's return). */
+  private shapeReward(i: number, r: number, done: number, N: number): number {
+    this.discRet ??= new Float64Array(N);
+    if (this.o.normalizeRewards) {
+      const g = (this.discRet[i] = this.discRet[i]! * this.o.gamma + r);
+      this.retCount++;
+      const dlt = g - this.retMean;
+      this.retMean += dlt / this.retCount;
+      this.retM2 += dlt * (g - this.retMean);
+      const sd = this.retCount > 1 ? Math.sqrt(this.retM2 / (this.retCount - 1)) : 1;
+      r /= sd + 1e-8;
+    }
+    if (done) this.discRet[i] = 0;
+    return r;
+  }
+
+  /** A rollout from a RolloutSource (job-queue shards): the same reward shaping, in the same (step, env) order, and GAE. */
+  async collectFrom(src: RolloutSource): Promise<{ roll: Rollout; episodes: number[] }> {
+    const { rolloutSteps: T, seqLen: L } = this.o;
+    const N = src.numEnvs;
+    if (src.obsDim !== this.policy.obsDim) throw new BadInputError(`env observations have ${src.obsDim} values, the policy expects ${this.policy.obsDim}`);
+    const raw = await src.collect(this.policy, this.iteration, T, L);
+    const roll: Rollout = { ...raw, rewards: new Float64Array(T * N), adv: new Float64Array(T * N), returns: new Float64Array(T * N) };
+    for (let t = 0; t < T; t++) for (let i = 0; i < N; i++) roll.rewards[t * N + i] = this.shapeReward(i, raw.rewards[t * N + i]!, raw.dones[t * N + i]!, N);
+    this.advantages(roll, raw.lastValues, N);
+    return { roll, episodes: raw.episodeReturns };
+  }
+
+  /** GAE advantages and returns, bootstrapped from `last` (values after the last step). */
+  private advantages(roll: Rollout, last: Float64Array, N: number): void {
+    const { rolloutSteps: T, gamma, lambda } = this.o;
     for (let i = 0; i < N; i++) {
       let gae = 0;
       for (let t = T - 1; t >= 0; t--) {
@@ -188,7 +238,6 @@ export class Ppo {
         roll.returns[k] = gae + roll.values[k]!;
       }
     }
-    return { roll, episodes };
   }
 
   /** Clipped-objective update over the rollout's chunks; returns mean losses. */
@@ -205,47 +254,20 @@ export class Ppo {
     let kl = 0;
     let count = 0;
     const params = this.policy.parameters();
+    this.grads?.shareRollout(roll, { N, L, D, S, dtype: this.policy.dtype });
     for (let ep = 0; ep < epochs; ep++) {
       this.rng.shuffle(chunks);
       for (let b0 = 0; b0 + M <= chunks.length; b0 += M) {
-        const x = alloc(this.policy.dtype, M * L * D);
-        const st = alloc(this.policy.dtype, M * S);
-        const act = new Int32Array(M * L);
-        const oldLp = alloc(this.policy.dtype, M * L);
-        const adv = new Float64Array(M * L);
-        const ret = alloc(this.policy.dtype, M * L);
-        for (let m = 0; m < M; m++) {
-          const j = chunks[b0 + m]!;
-          const k = Math.floor(j / N);
-          const i = j % N;
-          st.set(roll.chunkStates.subarray((k * N + i) * S, (k * N + i + 1) * S), m * S);
-          for (let l = 0; l < L; l++) {
-            const src = (k * L + l) * N + i;
-            const r = m * L + l;
-            x.set(roll.obs.subarray(src * D, (src + 1) * D), r * D);
-            act[r] = roll.actions[src]!;
-            oldLp[r] = roll.logp[src]!;
-            adv[r] = roll.adv[src]!;
-            ret[r] = roll.returns[src]!;
-          }
-        }
         // Advantages normalised per minibatch (the reference implementations' default).
-        let mu = 0;
-        for (const v of adv) mu += v;
-        mu /= adv.length;
-        let sd = 0;
-        for (const v of adv) sd += (v - mu) ** 2;
-        sd = Math.sqrt(sd / adv.length) + 1e-8;
-        const advT = alloc(this.policy.dtype, M * L);
-        for (let r = 0; r < adv.length; r++) advT[r] = (adv[r]! - mu) / sd;
-        const mb: PpoMinibatch = { x, st, act, oldLp, adv: advT, ret, M, L };
+        const { mu, sd } = advantageMoments(roll, chunks, b0, b0 + M, N, L);
         let stats: PpoLossStats;
         this.opt.zeroGrad();
         if (this.grads !== null) {
-          // Two halves on two threads; the mean loss over the minibatch is the mean of the halves' means.
+          // Two halves on two threads; the worker cuts its half from the shared rollout itself.
+          // The mean loss over the minibatch is the mean of the halves' means.
           const h = M >> 1;
-          const far = this.grads.start(params, sliceMinibatch(mb, h, M, D, S), this.coefs());
-          const near = ppoLossBackward(this.policy, sliceMinibatch(mb, 0, h, D, S), this.coefs());
+          const far = this.grads.start(params, chunks.subarray(b0 + h, b0 + M), mu, sd, this.coefs());
+          const near = ppoLossBackward(this.policy, assembleMinibatch(roll, chunks, b0, b0 + h, N, L, D, S, this.policy.dtype, mu, sd), this.coefs());
           const other = await far;
           params.forEach((p, k) => {
             const g = p.grad!.data;
@@ -253,7 +275,7 @@ export class Ppo {
             for (let i = 0; i < g.length; i++) g[i] = 0.5 * (g[i]! + o[i]!);
           });
           stats = { policyLoss: 0.5 * (near.policyLoss + other.stats.policyLoss), valueLoss: 0.5 * (near.valueLoss + other.stats.valueLoss), entropy: 0.5 * (near.entropy + other.stats.entropy), kl: 0.5 * (near.kl + other.stats.kl) };
-        } else stats = ppoLossBackward(this.policy, mb, this.coefs());
+        } else stats = ppoLossBackward(this.policy, assembleMinibatch(roll, chunks, b0, b0 + M, N, L, D, S, this.policy.dtype, mu, sd), this.coefs());
         clipGradNorm(params, maxGradNorm);
         this.opt.step();
         pl += stats.policyLoss;
@@ -266,8 +288,8 @@ export class Ppo {
     return { policyLoss: pl / count, valueLoss: vl / count, entropy: en / count, approxKl: kl / count };
   }
 
-  /** `iterations` PPO iterations on `env`, reporting each one; returns their statistics. */
-  async run(env: BatchEnv, iterations: number, onIteration?: (s: PpoIterationStats) => void): Promise<PpoIterationStats[]> {
+  /** `iterations` PPO iterations on `env` (or rollouts from a source), reporting each one; returns their statistics. */
+  async run(env: BatchEnv | RolloutSource, iterations: number, onIteration?: (s: PpoIterationStats) => void): Promise<PpoIterationStats[]> {
     const out: PpoIterationStats[] = [];
     for (let i = 0; i < iterations; i++) {
       const s = await this.iterate(env);
@@ -278,8 +300,8 @@ export class Ppo {
   }
 
   /** One rollout and one update. */
-  async iterate(env: BatchEnv): Promise<PpoIterationStats> {
-    const { roll, episodes } = await this.collect(env);
+  async iterate(env: BatchEnv | RolloutSource): Promise<PpoIterationStats> {
+    const { roll, episodes } = isRolloutSource(env) ? await this.collectFrom(env) : await this.collect(env);
     const losses = await this.update(roll, env.numEnvs);
     let rs = 0;
     for (const r of roll.rewards) rs += r;

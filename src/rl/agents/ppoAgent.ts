@@ -9,7 +9,7 @@ import type { BatchEnv } from '../env/vecEnv.ts';
 import type { AgentFile, BaseAgent, Decision, OnIteration } from './baseAgent.ts';
 import { LstmPolicy } from './lstmPolicy.ts';
 import type { RecurrentPolicy } from './policy.ts';
-import { Ppo, sampleCategorical, type PpoIterationStats, type PpoOptions } from './ppo.ts';
+import { Ppo, sampleCategorical, type PpoIterationStats, type PpoOptions, type RolloutSource } from './ppo.ts';
 
 /** Settings of a PPO agent. */
 export interface PpoAgentOptions extends PpoOptions {
@@ -58,8 +58,8 @@ export class PpoAgent implements BaseAgent {
     return decide(this.policy, obs, this.state, greedy, this.actRng);
   }
 
-  /** PPO iterations on `env`. */
-  async learn(env: BatchEnv, iterations: number, onIteration?: OnIteration): Promise<PpoIterationStats[]> {
+  /** PPO iterations on `env` (or on rollouts from a job queue). */
+  async learn(env: BatchEnv | RolloutSource, iterations: number, onIteration?: OnIteration): Promise<PpoIterationStats[]> {
     return this.ppo.run(env, iterations, onIteration);
   }
 

@@ -3,7 +3,7 @@
  * bonus, back-propagated into the policy's parameters. Shared by the trainer and its
  * gradient worker so both halves of a split minibatch run the same code.
  */
-import { Tensor, add, backward, clamp, exp, mean, mul, neg, pick, pow, relu, scale, sub, sum, type Data } from '../../ml/nn/index.ts';
+import { Tensor, add, alloc, backward, clamp, exp, mean, mul, neg, pick, pow, relu, scale, sub, sum, type DType, type Data } from '../../ml/nn/index.ts';
 import type { RecurrentPolicy } from './policy.ts';
 
 /** One minibatch: M chunks of L steps; advantages already normalised. */
@@ -33,11 +33,64 @@ export interface PpoLossStats {
   kl: number;
 }
 
-/** Chunks [from, to) of a minibatch (views, no copies). */
-export function sliceMinibatch(mb: PpoMinibatch, from: number, to: number, D: number, S: number): PpoMinibatch {
-  const L = mb.L;
-  const rows = (a: Data, w: number): Data => a.subarray(from * L * w, to * L * w);
-  return { x: rows(mb.x, D), st: mb.st.subarray(from * S, to * S), act: mb.act.subarray(from * L, to * L), oldLp: rows(mb.oldLp, 1), adv: rows(mb.adv, 1), ret: rows(mb.ret, 1), M: to - from, L };
+/** The rollout arrays a minibatch is cut from, time-major [T, N]; chunk j = (k, i) is steps kL..kL+L-1 of env i (k = j / N). */
+export interface RolloutView {
+  obs: Float32Array;
+  chunkStates: Data;
+  actions: Int32Array;
+  logp: Float64Array;
+  adv: Float64Array;
+  returns: Float64Array;
+}
+
+/** Mean and deviation (+1e-8) of the advantages of chunks[from, to), summed in chunk then step order. */
+export function advantageMoments(roll: RolloutView, chunks: Int32Array, from: number, to: number, N: number, L: number): { mu: number; sd: number } {
+  let mu = 0;
+  for (let m = from; m < to; m++) {
+    const j = chunks[m]!;
+    const k = Math.floor(j / N);
+    const i = j % N;
+    for (let l = 0; l < L; l++) mu += roll.adv[(k * L + l) * N + i]!;
+  }
+  const n = (to - from) * L;
+  mu /= n;
+  let sd = 0;
+  for (let m = from; m < to; m++) {
+    const j = chunks[m]!;
+    const k = Math.floor(j / N);
+    const i = j % N;
+    for (let l = 0; l < L; l++) sd += (roll.adv[(k * L + l) * N + i]! - mu) ** 2;
+  }
+  return { mu, sd: Math.sqrt(sd / n) + 1e-8 };
+}
+
+/** Minibatch of chunks[from, to), advantages normalised with (mu, sd); element loops, since a view per row costs more than its few values. */
+export function assembleMinibatch(roll: RolloutView, chunks: Int32Array, from: number, to: number, N: number, L: number, D: number, S: number, dtype: DType, mu: number, sd: number): PpoMinibatch {
+  const M = to - from;
+  const x = alloc(dtype, M * L * D);
+  const st = alloc(dtype, M * S);
+  const act = new Int32Array(M * L);
+  const oldLp = alloc(dtype, M * L);
+  const adv = alloc(dtype, M * L);
+  const ret = alloc(dtype, M * L);
+  const { obs, chunkStates } = roll;
+  for (let m = 0; m < M; m++) {
+    const j = chunks[from + m]!;
+    const k = Math.floor(j / N);
+    const i = j % N;
+    const s0 = (k * N + i) * S;
+    for (let q = 0; q < S; q++) st[m * S + q] = chunkStates[s0 + q]!;
+    for (let l = 0; l < L; l++) {
+      const src = (k * L + l) * N + i;
+      const r = m * L + l;
+      for (let q = 0; q < D; q++) x[r * D + q] = obs[src * D + q]!;
+      act[r] = roll.actions[src]!;
+      oldLp[r] = roll.logp[src]!;
+      adv[r] = (roll.adv[src]! - mu) / sd;
+      ret[r] = roll.returns[src]!;
+    }
+  }
+  return { x, st, act, oldLp, adv, ret, M, L };
 }
 
 /** Forward, loss and backward on `mb`; gradients accumulate into the policy's `.grad`. */

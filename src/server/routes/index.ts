@@ -12,7 +12,8 @@ import { packRoutes } from './packs.ts';
 import { scanRouteModule } from './scan.ts';
 import { streamRoutes } from './stream.ts';
 import { sweepRoutes } from './sweeps.ts';
+import { trainingRoutes } from './training.ts';
 import { twilioRoutes } from './twilio.ts';
 
 /** Every route file, in the order the OpenAPI document lists them. A new resource adds one file and one entry. */
-export const routeModules: readonly RouteModule[] = [healthRoutes, metricsRoutes, confirmationRoutes, orderRoutes, adminRoutes, eventRoutes, streamRoutes, twilioRoutes, scanRouteModule, packRoutes, modelRoutes, sweepRoutes, backtestRoutes, alertRoutes];
+export const routeModules: readonly RouteModule[] = [healthRoutes, metricsRoutes, confirmationRoutes, orderRoutes, adminRoutes, eventRoutes, streamRoutes, twilioRoutes, scanRouteModule, packRoutes, modelRoutes, sweepRoutes, trainingRoutes, backtestRoutes, alertRoutes];

@@ -9,8 +9,9 @@ import type { Notifier } from '../../live/notifier.ts';
  */
 export async function agentNotifier(cfg: Config, env: NodeJS.ProcessEnv, stderr: NodeJS.WritableStream | null): Promise<Notifier> {
   if (cfg.TWILIO_ACCOUNT_SID && cfg.TWILIO_AUTH_TOKEN && cfg.TWILIO_FROM) {
+    const apiBaseUrl = cfg.TWILIO_API_BASE_URL ?? env.TWILIO_API_BASE_URL;
     const { TwilioSmsNotifier } = await import('../../adapters/notify/twilioSms.ts');
-    return new TwilioSmsNotifier({ accountSid: cfg.TWILIO_ACCOUNT_SID, authToken: cfg.TWILIO_AUTH_TOKEN, from: cfg.TWILIO_FROM, ...(env.TWILIO_API_BASE_URL ? { apiBaseUrl: env.TWILIO_API_BASE_URL } : {}) });
+    return new TwilioSmsNotifier({ accountSid: cfg.TWILIO_ACCOUNT_SID, authToken: cfg.TWILIO_AUTH_TOKEN, from: cfg.TWILIO_FROM, ...(apiBaseUrl ? { apiBaseUrl } : {}) });
   }
   return new ConsoleNotifier(stderr);
 }

@@ -1,6 +1,7 @@
 /** What the pipeline needs from trained models: the ensemble decider and one predictor per timeframe. */
 import type { BarSeries } from '../../core/bar.ts';
 import type { Timeframe } from '../../core/time.ts';
+import type { CrossSectionSpec } from './crossSection.ts';
 
 /** A calibrated classifier of "a trade entered now is profitable", over named feature columns. */
 export interface EnsembleDecider {
@@ -12,6 +13,8 @@ export interface EnsembleDecider {
   /** Mean net return of the winning and of the losing training trades (for expected return). */
   readonly avgWin: number;
   readonly avgLoss: number;
+  /** Members and market the cross-section columns are computed against (undefined: those columns are NaN). */
+  readonly crossSection?: CrossSectionSpec;
   /** Calibrated P(profitable) for each row of a column-major matrix with `columns`. */
   predictProba(data: Float64Array, rows: number): Float64Array;
 }

@@ -12,6 +12,7 @@ import type { Action } from '../../core/signal.ts';
 import { MS_PER_DAY, systemClock, type Clock, type Timeframe } from '../../core/time.ts';
 import type { DataProvider } from '../../data/provider.ts';
 import { tail } from '../../data/range.ts';
+import { CrossSectionSnapshot, type CrossSectionSpec } from './crossSection.ts';
 import { decide, DEFAULT_RULES, type DecisionRules } from './decision.ts';
 import type { ScanModels, TimeframePrediction } from './models.ts';
 import { MultiTimeframeLoader, SCAN_TIMEFRAMES } from './multiTimeframe.ts';
@@ -60,6 +61,7 @@ export interface ScanSignal {
 /** The scan document: the same for `POST /api/ml/scan` and `tradepilot scan --json`. */
 export interface ScanDocument {
   scan_id: string;
+  /** The top `top` analysed candidates by rankSignals (BUYs first; `buy_count` of them are BUY), or only BUYs with `buyOnly`, or all with `all`. */
   signals: ScanSignal[];
   total_analyzed: number;
   buy_count: number;
@@ -88,12 +90,34 @@ export class ScanPipeline {
   readonly cache: PredictionCache<ScanSignal>;
   readonly clock: Clock;
   rules: DecisionRules;
+  /** Signals already appended to the store (a cached signal served again is the same prediction: stored once). */
+  readonly stored = new WeakSet<ScanSignal>();
+  private readonly snapshots: PredictionCache<Promise<CrossSectionSnapshot>>;
 
   constructor(readonly deps: ScanDeps) {
     this.clock = deps.clock ?? systemClock;
     this.loader = deps.loader ?? new MultiTimeframeLoader(deps.provider, { clock: this.clock });
     this.cache = deps.cache ?? new PredictionCache<ScanSignal>(5 * 60_000, this.clock);
     this.rules = deps.rules ?? { ...DEFAULT_RULES };
+    this.snapshots = new PredictionCache<Promise<CrossSectionSnapshot>>(5 * 60_000, this.clock, 32);
+  }
+
+  /** The cross-section at a signal time: every member's daily bars up to it (a member that fails to load is left out). */
+  crossSection(spec: CrossSectionSpec, asOf: number): Promise<CrossSectionSnapshot> {
+    const key = String(asOf);
+    let snap = this.snapshots.get(key);
+    if (!snap) {
+      snap = (async () => {
+        const [members, market] = await Promise.all([
+          Promise.allSettled(spec.members.map((m) => this.loader.bars(m, '1d', asOf))),
+          spec.market === null ? null : this.loader.bars(spec.market, '1d', asOf).catch(() => null),
+        ]);
+        return new CrossSectionSnapshot(members.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])), market);
+      })();
+      snap.catch(() => undefined);
+      this.snapshots.set(key, snap);
+    }
+    return snap;
   }
 }
 
@@ -107,7 +131,11 @@ export function signalTime(c: Candidate, now: number): number {
   return c.time % MS_PER_DAY === 0 ? c.time + MS_PER_DAY - 1 : c.time;
 }
 
-/** The timeframe whose forecast agrees with the decision most confidently, else the ensemble's label horizon. */
+/**
+ * The recommended holding period: the ensemble's label horizon (its probability and expected return are
+ * about a trade of that many daily bars), naming the timeframe whose forecast agrees with the direction
+ * most confidently, if any (`20d, 1d forecast agrees`).
+ */
 export function timeHorizon(decision: 'BUY' | 'SELL', predictions: ScanSignal['predictions'], horizonDays: number): string {
   let best: Timeframe | null = null;
   let conf = 0;
@@ -119,7 +147,7 @@ export function timeHorizon(decision: 'BUY' | 'SELL', predictions: ScanSignal['p
       best = tf;
     }
   }
-  return best ? `next ${best} bar` : `${horizonDays}d`;
+  return best ? `${horizonDays}d, ${best} forecast agrees` : `${horizonDays}d`;
 }
 
 /** Analyse one symbol through every stage; timings are added into `t`. Throws on a failing stage. */
@@ -132,7 +160,8 @@ export async function analyzeStock(pl: ScanPipeline, c: Candidate, t: Timings = 
   if (hit) return hit;
 
   let t0 = performance.now();
-  const [frames, ...bench] = await Promise.all([pl.loader.load(symbol, asOf), ...pl.deps.benchmarks.map((b) => pl.loader.bars(b, '1d', asOf))]);
+  const spec = models.ensemble.crossSection;
+  const [frames, snapshot, ...bench] = await Promise.all([pl.loader.load(symbol, asOf), spec ? pl.crossSection(spec, asOf) : null, ...pl.deps.benchmarks.map((b) => pl.loader.bars(b, '1d', asOf))]);
   const daily = frames!.frames.get('1d')!;
   const benchmarks: Record<string, BarSeries> = {};
   pl.deps.benchmarks.forEach((b, k) => (benchmarks[b] = bench[k]!));
@@ -144,7 +173,7 @@ export async function analyzeStock(pl: ScanPipeline, c: Candidate, t: Timings = 
   const score = c.score ?? row.score;
   const trend = c.trend ?? row.trend;
   const fm = dailyFeatureMatrix(daily);
-  const x = featureRow(fm, fm.nRows - 1, models.ensemble.columns, { score, trend: trendCode(trend) });
+  const x = featureRow(fm, fm.nRows - 1, models.ensemble.columns, { score, trend: trendCode(trend), xs: snapshot?.row(daily) });
   t0 = performance.now();
   t.features += t0 - t1;
 
@@ -190,16 +219,23 @@ export async function analyzeStock(pl: ScanPipeline, c: Candidate, t: Timings = 
 
 /** Options of processCandidates. */
 export interface ProcessOptions {
-  /** BUY signals to return (default 10). */
+  /** Signals to return (default 10): the top of the ranking, BUYs first. */
   top?: number;
-  /** Return every analysed signal (ranked), not only BUYs. */
+  /** Return every analysed signal (ranked). */
   all?: boolean;
+  /** Return BUY signals only (up to `top`; empty when none passes the rules). */
+  buyOnly?: boolean;
 }
 
-/** Rank: BUY before SELL before HOLD, then by confidence, then expected return. */
-function rank(a: ScanSignal, b: ScanSignal): number {
-  const order = { BUY: 0, SELL: 1, HOLD: 2 } as const;
-  return order[a.decision] - order[b.decision] || b.confidence - a.confidence || b.expected_return - a.expected_return || (a.symbol < b.symbol ? -1 : 1);
+/**
+ * The ranking of `signals`: every BUY first, by confidence; then the rest by calibrated
+ * P(profitable), highest first (the candidates closest to a BUY), whatever their decision.
+ * Ties: expected return, then symbol.
+ */
+export function rankSignals(a: ScanSignal, b: ScanSignal): number {
+  const buy = (s: ScanSignal): number => (s.decision === 'BUY' ? 0 : 1);
+  const key = (s: ScanSignal): number => (s.decision === 'BUY' ? s.confidence : s.probability);
+  return buy(a) - buy(b) || key(b) - key(a) || b.expected_return - a.expected_return || (a.symbol < b.symbol ? -1 : 1);
 }
 
 /** Analyse every candidate (errors isolated per symbol), store each prediction, and build the document. */
@@ -228,19 +264,22 @@ export async function processCandidates(pl: ScanPipeline, candidates: readonly (
   }
   const ts = performance.now();
   if (pl.deps.store) {
+    const fresh = done.filter((s) => !pl.stored.has(s));
     await pl.deps.store.append([
-      ...done.map((s) => ({ type: 'scan.prediction', subject: s.symbol, correlationId: scanId, id: s.prediction_id, payload: s })),
-      { type: 'scan.completed', subject: 'scan', correlationId: scanId, payload: { analyzed: done.length, failed, rules: pl.rules, model_version: pl.deps.models.version } },
+      ...fresh.map((s) => ({ type: 'scan.prediction', subject: s.symbol, correlationId: scanId, id: s.prediction_id, payload: s })),
+      { type: 'scan.completed', subject: 'scan', correlationId: scanId, payload: { analyzed: done.length, predictions: done.map((s) => s.prediction_id), failed, rules: pl.rules, model_version: pl.deps.models.version } },
     ]);
+    for (const s of fresh) pl.stored.add(s);
   }
   t.store += performance.now() - ts;
-  const ranked = done.sort(rank);
+  const ranked = done.sort(rankSignals);
   const buys = ranked.filter((s) => s.decision === 'BUY');
+  const top = o.top ?? 10;
   t.total = performance.now() - start;
   for (const k of Object.keys(t) as (keyof Timings)[]) t[k] = Math.round(t[k] * 100) / 100;
   return {
     scan_id: scanId,
-    signals: o.all ? ranked : buys.slice(0, o.top ?? 10),
+    signals: o.all ? ranked : o.buyOnly ? buys.slice(0, top) : ranked.slice(0, top),
     total_analyzed: done.length,
     buy_count: buys.length,
     timestamp: new Date(pl.clock.now()).toISOString(),

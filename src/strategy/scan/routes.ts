@@ -1,6 +1,6 @@
 /**
  * The scan's HTTP routes as a fastify plugin (the server registers it):
- * `POST /api/ml/scan` (the scanner's `results` -> top BUY signals) and
+ * `POST /api/ml/scan` (the scanner's `results` -> the top signals, BUYs first) and
  * `POST /api/ml/predict` (one symbol -> one full signal). Bodies and replies
  * are declared with zod (schemas.ts).
  */
@@ -36,10 +36,10 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
 
   r.post(
     '/api/ml/scan',
-    { schema: { tags, summary: 'Rank scanner candidates into the top BUY signals', body: ScanRequest, response: { 200: ScanDocumentBody, 400: ErrorReply, 401: ErrorReply, 429: ErrorReply } } },
+    { schema: { tags, summary: 'Rank scanner candidates: the top signals, BUYs first, then by P(profitable)', body: ScanRequest, response: { 200: ScanDocumentBody, 400: ErrorReply, 401: ErrorReply, 429: ErrorReply } } },
     async (req) => {
       const pl = await deps.pipeline();
-      const doc = await processCandidates(pl, req.body.results.map((c) => toCandidate(c.symbol, c)), { top: req.body.top, all: req.body.all });
+      const doc = await processCandidates(pl, req.body.results.map((c) => toCandidate(c.symbol, c)), { top: req.body.top, all: req.body.all, buyOnly: req.body.buy_only });
       return plainJson(doc);
     },
   );

@@ -17,8 +17,9 @@ export type CandidateBody = z.infer<typeof CandidateBody>;
 /** POST /api/ml/scan body: the scanner's `results`. */
 export const ScanRequest = z.object({
   results: z.array(CandidateBody.passthrough()).min(1).max(200),
-  top: z.number().int().min(1).max(50).optional().describe('BUY signals to return (default 10)'),
-  all: z.boolean().optional().describe('return every analysed signal, ranked, not only BUYs'),
+  top: z.number().int().min(1).max(50).optional().describe('signals to return (default 10): the ranking, BUYs first by confidence, then the rest by P(profitable)'),
+  all: z.boolean().optional().describe('return every analysed signal, ranked'),
+  buy_only: z.boolean().optional().describe('return BUY signals only (empty when no candidate passes the decision rules)'),
 });
 
 /** POST /api/ml/predict body. */

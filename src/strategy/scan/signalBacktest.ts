@@ -6,7 +6,12 @@
  * long (next open, or next close on close-only data) held for the label
  * horizon (a new BUY extends it). Each symbol is a sleeve of equal capital;
  * the portfolio is the sum of sleeves, and buy-and-hold holds every sleeve
- * over the same bars, with the same costs.
+ * over the same bars, with the same costs. Next to the rule, `ranked` acts on
+ * the ranked list instead (rankedPortfolio.ts: the top k by P(profitable)
+ * every horizon, fully invested), which is what `scan --json` returns when
+ * no candidate reaches the BUY confidence. When the ensemble has a
+ * cross-section, the symbols are its members (ranked against each other on
+ * each date, as in training).
  */
 import { runBacktest } from '../../backtest/engine.ts';
 import { drawdown, equityReturns, mean, stdev } from '../../backtest/metrics.ts';
@@ -15,12 +20,14 @@ import { sliceSeries, type BarSeries } from '../../core/bar.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { MS_PER_DAY } from '../../core/time.ts';
 import { lowerBound } from '../../data/range.ts';
+import { crossSectionPanel } from './crossSection.ts';
 import { decide, DEFAULT_RULES, type DecisionRules } from './decision.ts';
+import { rankedPortfolio, summarise } from './rankedPortfolio.ts';
 import type { EnsembleDecider } from './models.ts';
 import { riskStage } from './riskStage.ts';
 import { scanBatch } from './scanner.ts';
 import { dailyFeatureMatrix, featureRow } from './symbolFeatures.ts';
-import { DEFAULT_LABELS, type LabelOptions } from './tradeLabels.ts';
+import { DEFAULT_LABELS, xsRow, type LabelOptions } from './tradeLabels.ts';
 import type { Universe } from './universe.ts';
 
 /** Summary of one side (the scan or buy-and-hold). */
@@ -40,10 +47,14 @@ export interface SignalBacktestReport {
   symbols: number;
   bars: number;
   buy_signals: number;
+  /** The decision rule: BUY at calibrated confidence >= minConfidence and risk <= maxRisk, held `horizon` bars in equal-capital sleeves. */
   scan: BacktestSide;
+  /** The ranked list acted on: the top `k` by P(profitable) every `horizon` bars, equal weight, fully invested. */
+  ranked: BacktestSide & { k: number; horizon: number; rebalances: number };
   buy_hold: BacktestSide;
   targets: { win_rate: 0.6; sharpe: 1.2; max_drawdown: -0.2 };
   meets: { win_rate: boolean; sharpe: boolean; max_drawdown: boolean };
+  ranked_meets: { win_rate: boolean; sharpe: boolean; max_drawdown: boolean };
   failed: { symbol: string; error: string }[];
 }
 
@@ -56,6 +67,8 @@ export interface SignalBacktestOptions {
   /** Bars between risk refits (default 63). */
   riskEvery?: number;
   initCash?: number;
+  /** Names the ranked portfolio holds (default 5). */
+  rankedTop?: number;
 }
 
 function side(equity: Float64Array, initCash: number, trades: { pnl: number; exitBar: number }[], exposure: number): BacktestSide {
@@ -82,12 +95,23 @@ export async function backtestScanSignals(u: Universe, ensemble: EnsembleDecider
   const bench: Record<string, BarSeries> = {};
   for (const b of u.benchmarks) bench[b] = await u.provider.getBars({ symbol: b, timeframe: '1d', end: o.to });
   const benchSet = new Set(u.benchmarks);
-  const sleeves: { scan: Float64Array; hold: Float64Array; trades: { pnl: number; exitBar: number }[]; holdTrades: { pnl: number; exitBar: number }[]; inMarket: number; time: Float64Array }[] = [];
+  const sleeves: { scan: Float64Array; hold: Float64Array; trades: { pnl: number; exitBar: number }[]; holdTrades: { pnl: number; exitBar: number }[]; inMarket: number; time: Float64Array; close: Float64Array; p: Float64Array }[] = [];
   const failed: SignalBacktestReport['failed'] = [];
   let buys = 0;
-  for (const symbol of u.symbols.filter((s) => !benchSet.has(s))) {
+  const spec = ensemble.crossSection;
+  const symbols = spec ? [...spec.members] : u.symbols.filter((s) => !benchSet.has(s));
+  const all = new Map<string, BarSeries>();
+  for (const symbol of symbols) {
     try {
-      const s = await u.provider.getBars({ symbol, timeframe: '1d', end: o.to });
+      all.set(symbol, await u.provider.getBars({ symbol, timeframe: '1d', end: o.to }));
+    } catch (err) {
+      failed.push({ symbol, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  // Ranks at bar t use every member's bars <= t only (the panel never looks ahead).
+  const panel = spec ? crossSectionPanel([...all.values()], spec.market === null ? null : (bench[spec.market] ?? (await u.provider.getBars({ symbol: spec.market, timeframe: '1d', end: o.to })))) : null;
+  for (const [symbol, s] of all) {
+    try {
       const a = lowerBound(s.time, o.from - MS_PER_DAY + 1);
       const n = s.close.length;
       if (n - a < 20 || a < 252) throw new BadInputError(`${n - a} held-out bars after ${a} bars of history`);
@@ -96,8 +120,9 @@ export async function backtestScanSignals(u: Universe, ensemble: EnsembleDecider
       const m = n - a;
       const X = new Float64Array(m * ensemble.columns.length);
       const row = new Float64Array(ensemble.columns.length);
+      const xs = panel?.get(symbol);
       for (let i = 0; i < m; i++) {
-        featureRow(fm, a + i, ensemble.columns, { score: score[a + i]!, trend: trend[a + i]! }, row);
+        featureRow(fm, a + i, ensemble.columns, { score: score[a + i]!, trend: trend[a + i]!, xs: xs ? xsRow(xs, n, a + i) : undefined }, row);
         for (let j = 0; j < row.length; j++) X[j * m + i] = row[j]!;
       }
       const p = ensemble.predictProba(X, m);
@@ -144,7 +169,7 @@ export async function backtestScanSignals(u: Universe, ensemble: EnsembleDecider
       const rh = runBacktest(win, hold, engine);
       let inMarket = 0;
       for (let t = 0; t < m; t++) if (rs.exposure[t]! !== 0) inMarket++;
-      sleeves.push({ scan: rs.equity, hold: rh.equity, trades: rs.trades, holdTrades: rh.trades, inMarket: inMarket / m, time: win.time });
+      sleeves.push({ scan: rs.equity, hold: rh.equity, trades: rs.trades, holdTrades: rh.trades, inMarket: inMarket / m, time: win.time, close: win.close, p });
     } catch (err) {
       failed.push({ symbol, error: err instanceof Error ? err.message : String(err) });
     }
@@ -164,6 +189,20 @@ export async function backtestScanSignals(u: Universe, ensemble: EnsembleDecider
   const scan = side(sum('scan'), total, sleeves.flatMap((x) => x.trades), mean(sleeves.map((x) => x.inMarket)));
   const hold = side(sum('hold'), total, sleeves.flatMap((x) => x.holdTrades), 1);
   const t = sleeves[0]!.time;
+  // The ranked portfolio on the first sleeve's calendar (a symbol without a bar that day is NaN there).
+  const cal = t.subarray(t.length - len);
+  const at = (x: { time: Float64Array }, v: Float64Array): Float64Array => {
+    const out = new Float64Array(len).fill(NaN);
+    const idx = new Map(Array.from(x.time, (d, i) => [d, i]));
+    cal.forEach((d, q) => {
+      const i = idx.get(d);
+      if (i !== undefined) out[q] = v[i]!;
+    });
+    return out;
+  };
+  const k = Math.min(o.rankedTop ?? 5, sleeves.length);
+  const rp = rankedPortfolio({ closes: sleeves.map((x) => at(x, x.close)), p: sleeves.map((x) => at(x, x.p)), bars: len }, k, labels.horizon, labels.costs, total);
+  const ranked = { ...summarise(rp.equity, total, rp.trades), exposure: rp.exposure, k, horizon: labels.horizon, rebalances: rp.rebalances };
   return {
     from: new Date(t[t.length - len]!).toISOString().slice(0, 10),
     to: new Date(t[t.length - 1]!).toISOString().slice(0, 10),
@@ -171,9 +210,11 @@ export async function backtestScanSignals(u: Universe, ensemble: EnsembleDecider
     bars: len,
     buy_signals: buys,
     scan,
+    ranked,
     buy_hold: hold,
     targets: { win_rate: 0.6, sharpe: 1.2, max_drawdown: -0.2 },
     meets: { win_rate: scan.win_rate > 0.6, sharpe: scan.sharpe > 1.2, max_drawdown: scan.max_drawdown > -0.2 },
+    ranked_meets: { win_rate: ranked.win_rate > 0.6, sharpe: ranked.sharpe > 1.2, max_drawdown: ranked.max_drawdown > -0.2 },
     failed,
   };
 }

@@ -53,17 +53,23 @@ describe('multi-timeframe loader', () => {
 });
 
 describe('features and risk stages', () => {
-  it('builds the 100-column vector: 98 default features plus the scanner score and trend', async () => {
+  it('builds the 117-column vector: 98 default features, the scanner score and trend, 17 cross-section columns', async () => {
     const d = await provider.getBars({ symbol: 'NVDA', timeframe: '1d', end: ASOF });
     const m = dailyFeatureMatrix(d);
     const cols = scanFeatureColumns();
-    expect(cols).toHaveLength(100);
+    expect(cols).toHaveLength(117);
     const row = scanSeries(sliceSeries(d, d.close.length - 130))!;
     const batch = scanBatch(d);
     expect(batch.score[d.close.length - 1]!).toBeCloseTo(row.score, 2);
     const v = featureRow(m, m.nRows - 1, cols, { score: row.score, trend: 1 });
     expect(Number.isFinite(v[cols.indexOf('rsi_14')]!)).toBe(true);
     expect(v[99]).toBe(1);
+    // Without a cross-section row those columns are NaN (imputed by the model); with one, they are copied by name.
+    expect(Number.isNaN(v[100]!)).toBe(true);
+    const xs = Float64Array.from({ length: 17 }, (_, k) => k / 10);
+    const w = featureRow(m, m.nRows - 1, cols, { score: row.score, trend: 1, xs });
+    expect(Array.from(w.subarray(100))).toEqual(Array.from(xs));
+    expect(cols[100]).toBe('xs_r5');
   });
 
   it('aligns returns by date and scores risk by the documented formula', async () => {

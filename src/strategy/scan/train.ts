@@ -1,7 +1,9 @@
 /**
  * `scan train`: build labelled rows from the universe's daily history, hold out
- * the last 20% of them in time (purged: no training trade overlaps a test
- * signal), fit the stacked ensemble on the rest, report test metrics against
+ * the latest ~20% of them in time, starting at a calendar year when one is near
+ * (1999-01-01 on the bundled Dow 30; purged: no training trade overlaps a test
+ * signal), fit the stacked ensemble on the rest (every choice inside it made on
+ * purged folds of the training rows; the held-out rows are only scored), report test metrics against
  * the requirement's 65% accuracy, train one GRU predictor per timeframe
  * (walk-forward 80/20 inside), and save one artifact per model.
  */
@@ -9,13 +11,15 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
 import { MS_PER_DAY, type Timeframe } from '../../core/time.ts';
+import { lowerBound } from '../../data/range.ts';
 import { accuracy, brierScore, precisionRecallF1, toLabels } from '../../ml/metrics/classification.ts';
 import { rocAuc } from '../../ml/metrics/rocAuc.ts';
 import type { Progress } from '../../cli/progress.ts';
 import { fromArtifactJson, toArtifactJson } from './artifactJson.ts';
-import { FULL_ENSEMBLE, ScanEnsemble, trainEnsemble, type EnsembleArtifact, type EnsembleConfig } from './ensembleModel.ts';
+import { FULL_ENSEMBLE, QUICK_ENSEMBLE, ScanEnsemble, trainEnsemble, type EnsembleArtifact, type EnsembleConfig } from './ensembleModel.ts';
 import type { ScanModels } from './models.ts';
 import { LOOKBACK_DAYS, SCAN_TIMEFRAMES } from './multiTimeframe.ts';
+import { crossSectionPanel, type CrossSectionSpec } from './crossSection.ts';
 import { scanFeatureColumns } from './symbolFeatures.ts';
 import { FULL_PREDICTOR, GruPredictor, trainPredictor, type PredictorArtifact, type PredictorConfig } from './timeframePredictor.ts';
 import { DEFAULT_LABELS, poolRows, sliceRows, symbolRows, type LabelOptions, type PooledRows } from './tradeLabels.ts';
@@ -29,8 +33,10 @@ export interface TrainOptions {
   ensemble?: EnsembleConfig;
   predictor?: PredictorConfig;
   labels?: LabelOptions;
-  /** Fraction of rows (the latest) held out for the test report (default 0.2). */
+  /** Fraction of rows (the latest) held out for the test report (default 0.2; see heldOutStart). */
   testFraction?: number;
+  /** Hold out rows from this signal time on instead (overrides testFraction). */
+  testFrom?: number;
   /** Symbols per timeframe predictor (default 6). */
   predictorSymbols?: number;
   /** Use at most this many symbols for the ensemble (default 100: a 1,500-symbol mock universe would give 170k rows). */
@@ -67,13 +73,19 @@ export interface TrainReport {
   trained_at: string;
   universe: string;
   symbols: number;
+  /** FULL_ENSEMBLE ('full', `scan train`), QUICK_ENSEMBLE ('quick': `scan train --quick`, and what `scan` trains when it finds no models) or other ('custom'). */
+  sizes: 'full' | 'quick' | 'custom';
   labels: { horizon_days: number; step: number; fee: number; slippage_bps: number };
+  /** The cross-section the features rank against. */
+  cross_section: { members: number; market: string | null };
   train_rows: number;
   purged_rows: number;
   positive_rate: number;
   smote: boolean;
   threshold: number;
   oof_f1: number;
+  /** AUC of the calibrated out-of-fold probabilities on the training rows (the validation the model was chosen on). */
+  oof_auc: number;
   test: HeldOutMetrics;
   predictors: Partial<Record<Timeframe, PredictorArtifact['metrics'] | { error: string }>>;
   seconds: number;
@@ -89,23 +101,41 @@ export interface TrainedScan {
   test: PooledRows;
 }
 
-/** Pooled labelled rows of the universe's symbols (benchmarks excluded), up to `asOf`. */
-export async function universeRows(u: Universe, asOf: number, labels: LabelOptions, maxSymbols?: number): Promise<PooledRows> {
+/** The cross-section of a universe: its first `maxSymbols` non-benchmark members, ranked against each other, and its first benchmark as the market. */
+export function crossSectionSpec(u: Universe, maxSymbols?: number): CrossSectionSpec {
   const bench = new Set(u.benchmarks);
-  const symbols = u.symbols.filter((s) => !bench.has(s)).slice(0, maxSymbols);
-  const columns = scanFeatureColumns();
-  const parts = [];
-  for (const s of symbols) {
-    const bars = await u.provider.getBars({ symbol: s, timeframe: '1d', end: asOf });
-    parts.push(symbolRows(bars, columns, labels, { until: asOf }));
-  }
-  return poolRows(parts, columns);
+  return { members: u.symbols.filter((s) => !bench.has(s)).slice(0, maxSymbols), market: u.benchmarks[0] ?? null };
 }
 
-/** Split rows in time: the last `fraction` are the test set; training rows whose trade ends after the first test signal are purged. */
-export function heldOutSplit(d: PooledRows, fraction: number): { train: PooledRows; test: PooledRows; purged: number } {
-  const cut = Math.floor(d.rows * (1 - fraction));
-  if (cut < 50 || d.rows - cut < 20) throw new BadInputError(`scan train: ${d.rows} labelled rows are too few to hold out ${Math.round(fraction * 100)}%`);
+/** Pooled labelled rows of the cross-section's members, up to `asOf`, with the cross-section columns. */
+export async function universeRows(u: Universe, asOf: number, labels: LabelOptions, maxSymbols?: number): Promise<PooledRows & { crossSection: CrossSectionSpec }> {
+  const spec = crossSectionSpec(u, maxSymbols);
+  const columns = scanFeatureColumns();
+  const series = [];
+  for (const s of spec.members) series.push(await u.provider.getBars({ symbol: s, timeframe: '1d', end: asOf }));
+  const market = spec.market === null ? null : await u.provider.getBars({ symbol: spec.market, timeframe: '1d', end: asOf });
+  const panel = crossSectionPanel(series, market);
+  const parts = series.map((bars) => symbolRows(bars, columns, labels, { until: asOf }, panel.get(bars.symbol)));
+  return { ...poolRows(parts, columns), crossSection: spec };
+}
+
+/**
+ * Where the held-out rows start: the signal time of the row `fraction` from the end, moved to
+ * the nearest 1 January when that still holds out 10-35% of the rows (whole calendar years
+ * read better: 1999-01-01 on the bundled Dow 30).
+ */
+export function heldOutStart(d: PooledRows, fraction: number): number {
+  const q = d.t0[Math.min(d.rows - 1, Math.floor(d.rows * (1 - fraction)))]!;
+  const y = new Date(q).getUTCFullYear();
+  const share = (t: number): number => (d.rows - lowerBound(d.t0, t)) / d.rows;
+  const years = [Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1)].filter((t) => share(t) >= 0.1 && share(t) <= 0.35).sort((a, b) => Math.abs(a - q) - Math.abs(b - q));
+  return years[0] ?? q;
+}
+
+/** Split rows in time: rows with signal time >= `from` are the test set; training rows whose trade ends at or after the first test signal are purged. */
+export function heldOutSplit(d: PooledRows, from: number): { train: PooledRows; test: PooledRows; purged: number } {
+  const cut = lowerBound(d.t0, from);
+  if (cut < 50 || d.rows - cut < 20) throw new BadInputError(`scan train: ${d.rows} labelled rows are too few to hold out the rows from ${new Date(from).toISOString().slice(0, 10)} (${d.rows - cut} of them)`);
   const firstTest = d.t0[cut]!;
   let end = cut;
   while (end > 0 && d.t1[end - 1]! >= firstTest) end--;
@@ -123,6 +153,13 @@ function takeIdx(d: PooledRows, idx: number[]): PooledRows {
   for (let j = 0; j < d.columns.length; j++) for (let k = 0; k < m; k++) data[j * m + k] = d.data[j * n + idx[k]!]!;
   const pick = (a: Float64Array): Float64Array => Float64Array.from(idx, (i) => a[i]!);
   return { columns: d.columns, data, rows: m, y: pick(d.y), ret: pick(d.ret), t0: pick(d.t0), t1: pick(d.t1), symbol: idx.map((i) => d.symbol[i]!) };
+}
+
+/** AUC over the rows that have an out-of-fold probability. */
+function oofAuc(y: Float64Array, oof: Float64Array): number {
+  const keep: number[] = [];
+  for (let i = 0; i < oof.length; i++) if (Number.isFinite(oof[i]!)) keep.push(i);
+  return rocAuc(Float64Array.from(keep, (i) => y[i]!), Float64Array.from(keep, (i) => oof[i]!));
 }
 
 /** Score the held-out rows with a trained ensemble. */
@@ -161,7 +198,7 @@ export async function trainScanModels(o: TrainOptions): Promise<TrainedScan> {
   const t0 = performance.now();
   const labels = o.labels ?? DEFAULT_LABELS;
   const pooled = await universeRows(o.universe, o.asOf, labels, o.maxSymbols ?? 100);
-  const { train, test, purged } = heldOutSplit(pooled, o.testFraction ?? 0.2);
+  const { train, test, purged } = heldOutSplit(pooled, o.testFrom ?? heldOutStart(pooled, o.testFraction ?? 0.2));
   let win = 0;
   let nw = 0;
   let loss = 0;
@@ -180,6 +217,7 @@ export async function trainScanModels(o: TrainOptions): Promise<TrainedScan> {
     train.columns,
     { horizonDays: labels.horizon, avgWin: nw > 0 ? win / nw : 0, avgLoss: train.rows - nw > 0 ? loss / (train.rows - nw) : 0 },
     o.ensemble ?? FULL_ENSEMBLE,
+    pooled.crossSection,
   );
   const ensemble = new ScanEnsemble(fit.artifact);
   const testMetrics = evaluateHeldOut(ensemble, test, pos / train.rows);
@@ -229,13 +267,16 @@ export async function trainScanModels(o: TrainOptions): Promise<TrainedScan> {
       trained_at: new Date().toISOString(),
       universe: o.universe.name,
       symbols: new Set(pooled.symbol).size,
+      sizes: o.ensemble === undefined || o.ensemble === FULL_ENSEMBLE ? 'full' : o.ensemble === QUICK_ENSEMBLE ? 'quick' : 'custom',
       labels: { horizon_days: labels.horizon, step: labels.step, fee: labels.costs.feeRate, slippage_bps: labels.costs.slippageBps },
+      cross_section: { members: pooled.crossSection.members.length, market: pooled.crossSection.market },
       train_rows: train.rows,
       purged_rows: purged,
       positive_rate: pos / train.rows,
       smote: fit.artifact.smote,
       threshold: fit.artifact.threshold,
       oof_f1: fit.oofF1,
+      oof_auc: oofAuc(train.y, fit.oof),
       test: testMetrics,
       predictors: predictorReport,
       seconds: (performance.now() - t0) / 1000,

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { BadInputError, DataError } from '../../core/errors.ts';
+import { newTraining } from '../../research/training/newTraining.ts';
+import { cancelTraining, discardTraining, publishTraining } from '../../research/training/publishTraining.ts';
+import { runTraining } from '../../research/training/runTraining.ts';
+import { parseSelection } from '../../research/training/selectConfigs.ts';
+import { TrainingGridSchema, type TrainingGrid } from '../../research/training/trainingGrid.ts';
+import { getTraining, loadFolds, type TrainingRecord } from '../../research/training/trainingStore.ts';
+import { trainingView } from '../../research/training/trainingView.ts';
+import { action, commandConfig, type CliContext, type CommandModule } from '../context.ts';
+import { optionalNumber } from '../options.ts';
+import { table } from '../output.ts';
+import { terminalProgress } from '../progress.ts';
+import { userOf, withStore, type UserOptions } from './models.ts';
+
+interface TrainOptions extends UserOptions {
+  sweep?: string;
+  select?: string;
+  grid?: string;
+  folds?: string;
+  embargoDays?: string;
+  years?: string;
+  rank?: string;
+  reason?: string;
+}
+
+function readGrid(file: string): TrainingGrid {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new DataError(file, [{ reason: (e as Error).message.split('\n')[0]! }]);
+  }
+  const r = TrainingGridSchema.safeParse(raw);
+  if (!r.success) throw new DataError(file, r.error.issues.map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : '(root)'), reason: i.message })));
+  return r.data;
+}
+
+function result(tr: TrainingRecord, warnings: string[] = []): { json: unknown; human: string; exitCode: 0 | 1 } {
+  const v = trainingView(tr);
+  const json = { ...v, warnings };
+  const ok = tr.status === 'done' || tr.status === 'published' || tr.status === 'discarded';
+  if (!v.configs) return { json, human: [...warnings.map((w) => `warning: ${w}`), `training ${tr.id}: ${tr.status}`].join('\n'), exitCode: ok ? 0 : 1 };
+  const lines = [
+    ...warnings.map((w) => `warning: ${w}`),
+    `training ${tr.id} (sweep ${tr.sweepId}, model ${v.model}): ${tr.status}${v.elapsed_ms === null ? '' : ` in ${(v.elapsed_ms / 1000).toFixed(1)} s`}`,
+    table(
+      ['rank', 'gate', 'rows', 'best n/depth/lr', 'cv logloss', 'cv auc', 'oof auc', 'model'],
+      v.configs.map((c, i) => [`${c.rank}${i === v.best_config ? ' *' : ''}`, c.gate, c.rows, `${c.best.n_estimators}/${c.best.max_depth}/${c.best.learning_rate}`, c.cv.logloss.toFixed(4), c.cv.auc?.toFixed(3) ?? 'n/a', c.oof.auc?.toFixed(3) ?? 'n/a', `${c.model.registry} v${c.model.version}`]),
+    ),
+    `top features (rank ${v.configs[v.best_config ?? 0]!.rank}): ${v.configs[v.best_config ?? 0]!.importance.slice(0, 5).map((f) => `${f.feature} ${(f.share * 100).toFixed(0)}%`).join(', ')}`,
+  ];
+  return { json, human: lines.join('\n'), exitCode: ok ? 0 : 1 };
+}
+
+async function execute(ctx: CliContext, opts: TrainOptions, id: string): Promise<TrainingRecord> {
+  const bar = terminalProgress(Boolean(opts.json));
+  const abort = new AbortController();
+  const onSig = (): void => abort.abort();
+  process.once('SIGINT', onSig);
+  let started = false;
+  try {
+    return await withStore(ctx, opts, (store) =>
+      runTraining(store, id, {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (p.phase === 'start') {
+            ctx.io.stderr.write(`training ${id}: ${p.total - p.done} of ${p.total} (configuration, fold) units to run${p.skipped > 0 ? `, ${p.skipped} saved` : ''}\n`);
+            bar.start(p.total, 'train');
+            bar.tick(p.done);
+            started = true;
+          } else if (started && p.phase === 'running') bar.tick(0, `${p.done}/${p.total}${Number.isFinite(p.etaSeconds) ? ` eta ${p.etaSeconds.toFixed(0)}s` : ''}`);
+        },
+      }),
+    );
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSig);
+  }
+}
+
+/** `tradepilot train`: train the pack's boosted trees on chosen sweep configurations; status, publish, discard, cancel, resume. */
+export const registerTrain: CommandModule = (program, ctx) => {
+  const train = program
+    .command('train')
+    .description('train boosted trees for PASS/MARGINAL sweep configurations (grid n_estimators x max_depth x learning_rate, purged 5-fold time-series CV)')
+    .option('--sweep <id>', 'finished sweep id (or a unique prefix)')
+    .option('--select <ranks>', 'leaderboard ranks, e.g. 1,2')
+    .option('--grid <file>', 'grid (YAML/JSON): n_estimators, max_depth, learning_rate lists')
+    .option('--folds <n>', 'time-series folds (default 5)')
+    .option('--embargo-days <n>', 'days left out before each test fold (default 1)')
+    .option('--years <n>', 'evaluation window in years (default the model\'s)')
+    .option('--user <id>', 'acting user')
+    .option('--json', 'print one JSON document')
+    .action(
+      action<TrainOptions>(ctx, async (opts) => {
+        if (!opts.sweep) throw new BadInputError('--sweep is required (or use train status|publish|discard|cancel|resume)');
+        if (!opts.select) throw new BadInputError('--select is required: leaderboard ranks such as 1,2');
+        const ranks = parseSelection(opts.select);
+        const grid = opts.grid ? readGrid(opts.grid) : undefined;
+        const folds = optionalNumber('folds', opts.folds, 2, 20, true);
+        const embargoDays = optionalNumber('embargo-days', opts.embargoDays, 0, 30);
+        const years = optionalNumber('years', opts.years, 0.25, 20);
+        const cfg = commandConfig(ctx, opts);
+        const { training, warnings } = await withStore(ctx, opts, (store) => newTraining(store, { userId: userOf(ctx, opts), sweepId: opts.sweep!, ranks, modelDir: cfg.MODEL_DIR, grid, folds, embargoDays, years }));
+        for (const w of warnings) ctx.io.stderr.write(`warning: ${w}\n`);
+        return result(await execute(ctx, opts, training.id), warnings);
+      }),
+    );
+  train
+    .command('status')
+    .argument('<id>', 'training id (or a unique prefix)')
+    .option('--json', 'print one JSON document')
+    .action(
+      action<TrainOptions>(ctx, async (opts, args) =>
+        withStore(ctx, opts, async (store) => {
+          const tr = await getTraining(store, args[0]!);
+          const saved = (await loadFolds(store, tr.id)).size;
+          const total = tr.plan.configs.length * tr.plan.folds;
+          const r = result(tr);
+          return { json: { ...(r.json as object), done: saved, total }, human: `training ${tr.id}: ${tr.status}, ${saved} of ${total} (configuration, fold) units saved${r.human.includes('\n') ? `\n${r.human}` : ''}` };
+        }),
+      ),
+    );
+  train
+    .command('publish')
+    .argument('<id>', 'training id')
+    .option('--rank <n>', 'publish this trained rank instead of the best')
+    .option('--json', 'print one JSON document')
+    .action(
+      action<TrainOptions>(ctx, async (opts, args) =>
+        withStore(ctx, opts, async (store) => {
+          const tr = await publishTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`, optionalNumber('rank', opts.rank, 1, Infinity, true));
+          return { ...result(tr), human: `published training ${tr.id}: rank ${tr.publication.rank} (registry v${tr.publication.version}) now generates alerts` };
+        }),
+      ),
+    );
+  train
+    .command('discard')
+    .argument('<id>', 'training id')
+    .option('--reason <text>', 'why (kept in the audit trail)')
+    .option('--json', 'print one JSON document')
+    .action(
+      action<TrainOptions>(ctx, async (opts, args) =>
+        withStore(ctx, opts, async (store) => {
+          const tr = await discardTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`, opts.reason ?? '');
+          return { ...result(tr), human: `discarded training ${tr.id}: artifacts in ${tr.dir} deleted` };
+        }),
+      ),
+    );
+  train
+    .command('cancel')
+    .argument('<id>', 'training id')
+    .option('--json', 'print one JSON document')
+    .action(
+      action<TrainOptions>(ctx, async (opts, args) =>
+        withStore(ctx, opts, async (store) => {
+          const tr = await cancelTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`);
+          return { json: { id: tr.id, status: tr.status }, human: `training ${tr.id}: ${tr.status}` };
+        }),
+      ),
+    );
+  train
+    .command('resume')
+    .argument('<id>', 'training id')
+    .option('--json', 'print one JSON document')
+    .action(
+      action<TrainOptions>(ctx, async (opts, args) => {
+        const id = await withStore(ctx, opts, async (store) => (await getTraining(store, args[0]!)).id);
+        return result(await execute(ctx, opts, id));
+      }),
+    );
+};

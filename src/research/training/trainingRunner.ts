@@ -1,0 +1,50 @@
+/**
+ * Trainings started by the API run in the background of the serving process:
+ * one at a time per id, cancellable, and awaited on shutdown. A training whose
+ * process died stays `running` in the store; `train resume ID` picks it up.
+ */
+import type { Store } from '../../adapters/store/store.ts';
+import type { Logger } from '../../core/log.ts';
+import { runTraining, type RunTrainingOptions } from './runTraining.ts';
+
+/** Background trainings of this process. */
+export class TrainingRunner {
+  private readonly jobs = new Map<string, { abort: AbortController; done: Promise<void> }>();
+
+  constructor(private readonly opts: { logger?: Logger; run?: RunTrainingOptions } = {}) {}
+
+  /** Start training `id` unless it is already running here. */
+  start(store: Store, id: string): void {
+    if (this.jobs.has(id)) return;
+    const abort = new AbortController();
+    const done = runTraining(store, id, { ...this.opts.run, signal: abort.signal })
+      .then(() => undefined)
+      // The failure is already stored (status failed, training.failed event); the log says so too.
+      .catch((err: unknown) => this.opts.logger?.error({ training: id, err: (err as Error).message }, 'training failed'))
+      .finally(() => this.jobs.delete(id));
+    this.jobs.set(id, { abort, done });
+  }
+
+  /** Whether `id` runs in this process. */
+  isRunning(id: string): boolean {
+    return this.jobs.has(id);
+  }
+
+  /** Stop `id` here (it stores `cancelled`); false when it does not run here. */
+  cancel(id: string): boolean {
+    const j = this.jobs.get(id);
+    j?.abort.abort();
+    return j !== undefined;
+  }
+
+  /** Resolves when every training started here has ended. */
+  async idle(): Promise<void> {
+    while (this.jobs.size > 0) await Promise.all([...this.jobs.values()].map((j) => j.done));
+  }
+
+  /** Cancel everything and wait (server shutdown). */
+  async close(): Promise<void> {
+    for (const j of this.jobs.values()) j.abort.abort();
+    await this.idle();
+  }
+}
