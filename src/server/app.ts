@@ -62,13 +62,16 @@ export async function buildServer(deps: ServerDeps, modules: readonly RouteModul
   installAuth(app, apiKeys);
   installAudit(app, deps.store, () => deps.clock.now());
   installSecurityHeaders(app, headers);
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    // Mutations and failures at info, plain reads at debug (a busy listing would flood the log).
-    const line = { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, keyId: req.principal?.keyId ?? null, reqId: req.id };
-    if (req.method !== 'GET' || reply.statusCode >= 400) req.log.info(line, 'request');
-    else req.log.debug(line, 'request');
+    // Mutations and failures at info, plain reads at debug (a busy listing would flood the log); the
+    // line is built only when it will be written, as this runs on every response.
+    const level = req.method !== 'GET' || reply.statusCode >= 400 ? 'info' : 'debug';
+    if (deps.logger?.isLevelEnabled(level)) {
+      req.log[level]({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, keyId: req.principal?.keyId ?? null, reqId: req.id }, 'request');
+    }
+    done();
   });
   app.addHook('onClose', async () => tail.close());
 

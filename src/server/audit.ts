@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../adapters/store/store.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -10,8 +10,12 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Written in onSend, so the record exists before the client sees the answer.
  */
 export function installAudit(app: FastifyInstance, store: Store, now: () => number): void {
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (!MUTATING.has(req.method)) return payload;
+  app.addHook('onSend', (req, reply, payload, done) => {
+    // Reads pass straight through: no promise on the hot path.
+    if (!MUTATING.has(req.method)) return done(null, payload);
+    void record(req, reply).then(() => done(null, payload));
+  });
+  async function record(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const route = req.routeOptions.url ?? null;
     const p = req.principal;
     try {
@@ -35,6 +39,5 @@ export function installAudit(app: FastifyInstance, store: Store, now: () => numb
     } catch (err) {
       req.log.error({ err: (err as Error).message, route }, 'could not write the audit record of a mutating call');
     }
-    return payload;
-  });
+  }
 }

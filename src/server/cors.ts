@@ -17,8 +17,8 @@ export function installCors(app: FastifyInstance, opts: CorsOptions): void {
   const allowed = new Set(opts.allowOrigins.map((o) => o.replace(/\/+$/, '')));
   app.addHook('onRequest', async (req, reply) => {
     const origin = req.headers.origin;
-    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
     if (origin === undefined) return;
+    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
     const ok = allowed.has(origin);
     if (ok) {
       reply.header('access-control-allow-origin', origin);

@@ -42,12 +42,18 @@ export function securityHeadersFor(url: string, opts: SecurityHeaderOptions): Re
   return h;
 }
 
-/** Set the security headers in an onSend hook (no helmet dependency), and no-store on API answers. */
+/**
+ * Set the security headers in an onSend hook (no helmet dependency), and
+ * no-store on API answers. Synchronous, with the header lists built once: it
+ * runs on every response, so it allocates nothing and awaits nothing.
+ */
 export function installSecurityHeaders(app: FastifyInstance, opts: SecurityHeaderOptions): void {
-  app.addHook('onSend', async (req, reply, payload) => {
-    const headers = securityHeadersFor(req.url, opts);
-    for (const [k, v] of Object.entries(headers)) if (!reply.hasHeader(k) || k === 'content-security-policy') reply.header(k, v);
-    if (!reply.hasHeader('cache-control') && !req.url.startsWith(opts.docsPrefix)) reply.header('cache-control', 'no-store');
-    return payload;
+  const api = Object.entries(securityHeadersFor('/', { ...opts, docsPrefix: '\0' }));
+  const docs = Object.entries(securityHeadersFor(opts.docsPrefix, opts));
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const isDocs = req.url.startsWith(opts.docsPrefix);
+    for (const [k, v] of isDocs ? docs : api) if (k === 'content-security-policy' || !reply.hasHeader(k)) reply.header(k, v);
+    if (!isDocs && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 }

@@ -297,8 +297,8 @@ describe('REST API', () => {
 
   it('every route in the OpenAPI document is exercised by this suite', async () => {
     const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
-    // Resources with suites of their own (packsModels, backtests, sweeps .test.ts) are exercised there.
-    const elsewhere = new Set(['packs', 'models', 'sweeps', 'backtests']);
+    // Resources with suites of their own (packsModels, backtests, sweeps, routes/alerts .test.ts) are exercised there.
+    const elsewhere = new Set(['packs', 'models', 'sweeps', 'backtests', 'alerts']);
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.entries(ops)
         .filter(([, op]) => !(op.tags ?? []).some((t) => elsewhere.has(t)))

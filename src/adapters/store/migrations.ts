@@ -237,5 +237,15 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0010_alert_acks': {
+      async up(db: Kysely<unknown>) {
+        // Acknowledged by whom and when (GET /alerts?status=, POST /alerts/acknowledge); null while open.
+        await db.schema.alterTable('alerts').addColumn('acknowledged_at', 'text').execute();
+        await db.schema.alterTable('alerts').addColumn('acknowledged_by', 'text').execute();
+        // Keyset paging newest first (and since/until ranges) walk this index instead of sorting; it also holds
+        // every listed column but the record, so a page is read from the index alone (records are cached by id).
+        await db.schema.createIndex('alerts_page').on('alerts').columns(['timestamp', 'alert_id', 'valid_until', 'created_at', 'acknowledged_at', 'acknowledged_by']).execute();
+      },
+    },
   };
 }

@@ -150,6 +150,9 @@ export interface AlertsTable {
   /** The alert record as JSON (the Pack System spec fields). */
   record: string;
   created_at: string;
+  /** When and by whom (`api:<key id>`) it was acknowledged; null while open (migration 0010). */
+  acknowledged_at: ColumnType<string | null, string | null | undefined, string | null>;
+  acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 /** A model made from a pack (strategy/models): `spec` is the ModelSpec JSON. */
 export interface ModelsTable {

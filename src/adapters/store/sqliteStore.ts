@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { ErrorCode, TradepilotError } from '../../core/errors.ts';
+import { FifoSqliteDialect } from './fifoSqliteDialect.ts';
 import { KyselyStore } from './kyselyStore.ts';
+import { withStatementCache } from './statementCache.ts';
 import type { Database } from './schema.ts';
 
 /** The embedded store: one SQLite file in WAL mode (better-sqlite3 is imported only here). */
@@ -21,7 +23,7 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   } catch (err) {
     throw new TradepilotError(ErrorCode.STORE_FAILED, `${path}: cannot open SQLite database: ${(err as Error).message}`, undefined, { cause: err });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }) });
   const store = new KyselyStore(db, 'sqlite', path);
   await store.migrate();
   return store;

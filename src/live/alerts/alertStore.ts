@@ -14,7 +14,8 @@ const CHUNK = 2000;
 
 /**
  * Persists alert batches: the alerts into `alerts` and every conflict decision
- * as an `alert.conflict` event, all in one transaction, with multi-row inserts
+ * as an `alert.conflict` event, plus one `alert.stored` event naming the
+ * stored ids, all in one transaction, with multi-row inserts
  * so thousands of alerts a second cost a few statements.
  */
 export class AlertStore {
@@ -34,6 +35,8 @@ export class AlertStore {
       for (const d of b.decisions) events.push({ type: 'alert.conflict', subject: d.ticker, correlationId: d.winner_alert_id, payload: d, time: Date.parse(d.timestamp) });
     }
     if (rows.length === 0 && events.length === 0) return 0;
+    // One event per save names the stored alerts, so live followers (GET /alerts/stream) see them in order.
+    if (rows.length > 0) events.push({ type: 'alert.stored', payload: { alert_ids: rows.map((r) => r.alert_id) }, time: this.clock.now() });
     await this.store.transaction(async (trx) => {
       for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('alerts').values(rows.slice(i, i + CHUNK)).execute();
       if (events.length > 0) await this.store.append(events, trx);

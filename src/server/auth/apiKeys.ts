@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Store } from '../../adapters/store/store.ts';
 import { BadInputError, NotFoundError } from '../../core/errors.ts';
 import type { Clock } from '../../core/time.ts';
@@ -25,7 +25,8 @@ export interface Principal {
 
 /** sha256 hex of a key: the only form in which keys are stored or compared. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  // One-shot hash: every request hashes its key, and a Hash object per call costs several times more.
+  return hash('sha256', key, 'hex');
 }
 
 const KEY_RE = /^tp_[A-Za-z0-9_-]{43}$/;

@@ -1,5 +1,6 @@
 import type { RouteModule } from '../routeModule.ts';
 import { adminRoutes } from './admin.ts';
+import { alertRoutes } from './alerts.ts';
 import { backtestRoutes } from './backtests.ts';
 import { confirmationRoutes } from './confirmations.ts';
 import { eventRoutes } from './events.ts';
@@ -16,4 +17,4 @@ import { twilioRoutes } from './twilio.ts';
 import { webRoutes } from './web.ts';
 
 /** Every route file, in the order the OpenAPI document lists them. A new resource adds one file and one entry. */
-export const routeModules: readonly RouteModule[] = [healthRoutes, metricsRoutes, confirmationRoutes, orderRoutes, adminRoutes, eventRoutes, streamRoutes, twilioRoutes, scanRouteModule, packRoutes, modelRoutes, sweepRoutes, trainingRoutes, backtestRoutes, webRoutes];
+export const routeModules: readonly RouteModule[] = [healthRoutes, metricsRoutes, confirmationRoutes, orderRoutes, adminRoutes, eventRoutes, streamRoutes, twilioRoutes, scanRouteModule, packRoutes, modelRoutes, sweepRoutes, trainingRoutes, backtestRoutes, alertRoutes, webRoutes];
