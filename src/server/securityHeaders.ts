@@ -48,11 +48,15 @@ export function securityHeadersFor(url: string, opts: SecurityHeaderOptions): Re
  * runs on every response, so it allocates nothing and awaits nothing.
  */
 export function installSecurityHeaders(app: FastifyInstance, opts: SecurityHeaderOptions): void {
-  const api = Object.entries(securityHeadersFor('/', { ...opts, docsPrefix: '\0' }));
+  const api = Object.entries(securityHeadersFor('/', { ...opts, docsPrefix: '\0', webPrefix: undefined }));
   const docs = Object.entries(securityHeadersFor(opts.docsPrefix, opts));
+  const web = opts.webPrefix ? Object.entries(securityHeadersFor(`${opts.webPrefix}/`, { ...opts, docsPrefix: '\0' })) : api;
+  const wp = opts.webPrefix;
   app.addHook('onSend', (req, reply, payload, done) => {
     const isDocs = req.url.startsWith(opts.docsPrefix);
-    for (const [k, v] of isDocs ? docs : api) if (k === 'content-security-policy' || !reply.hasHeader(k)) reply.header(k, v);
+    // The dashboard: /app, /app/..., /app?... (not /application).
+    const isWeb = wp !== undefined && req.url.startsWith(wp) && (req.url.length === wp.length || req.url[wp.length] === '/' || req.url[wp.length] === '?');
+    for (const [k, v] of isDocs ? docs : isWeb ? web : api) if (k === 'content-security-policy' || !reply.hasHeader(k)) reply.header(k, v);
     if (!isDocs && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
