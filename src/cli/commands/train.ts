@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { BadInputError, DataError } from '../../core/errors.ts';
-import { newTraining } from '../../research/training/newTraining.ts';
-import { cancelTraining, discardTraining, publishTraining } from '../../research/training/publishTraining.ts';
-import { runTraining } from '../../research/training/runTraining.ts';
-import { parseSelection } from '../../research/training/selectConfigs.ts';
-import { TrainingGridSchema, type TrainingGrid } from '../../research/training/trainingGrid.ts';
-import { getTraining, loadFolds, type TrainingRecord } from '../../research/training/trainingStore.ts';
-import { trainingView } from '../../research/training/trainingView.ts';
+import type { TrainingGrid } from '../../research/training/trainingGrid.ts';
+import type { TrainingRecord } from '../../research/training/trainingStore.ts';
 import { action, commandConfig, type CliContext, type CommandModule } from '../context.ts';
 import { optionalNumber } from '../options.ts';
 import { table } from '../output.ts';
-import { terminalProgress } from '../progress.ts';
 import { userOf, withStore, type UserOptions } from './models.ts';
 
 interface TrainOptions extends UserOptions {
@@ -25,7 +18,9 @@ interface TrainOptions extends UserOptions {
   reason?: string;
 }
 
-function readGrid(file: string): TrainingGrid {
+async function readGrid(file: string): Promise<TrainingGrid> {
+  const { parse: parseYaml } = await import('yaml');
+  const { TrainingGridSchema } = await import('../../research/training/trainingGrid.ts');
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
@@ -37,7 +32,8 @@ function readGrid(file: string): TrainingGrid {
   return r.data;
 }
 
-function result(tr: TrainingRecord, warnings: string[] = []): { json: unknown; human: string; exitCode: 0 | 1 } {
+async function result(tr: TrainingRecord, warnings: string[] = []): Promise<{ json: unknown; human: string; exitCode: 0 | 1 }> {
+  const { trainingView } = await import('../../research/training/trainingView.ts');
   const v = trainingView(tr);
   const json = { ...v, warnings };
   const ok = tr.status === 'done' || tr.status === 'published' || tr.status === 'discarded';
@@ -55,6 +51,8 @@ function result(tr: TrainingRecord, warnings: string[] = []): { json: unknown; h
 }
 
 async function execute(ctx: CliContext, opts: TrainOptions, id: string): Promise<TrainingRecord> {
+  const { runTraining } = await import('../../research/training/runTraining.ts');
+  const { terminalProgress } = await import('../progress.ts');
   const bar = terminalProgress(Boolean(opts.json));
   const abort = new AbortController();
   const onSig = (): void => abort.abort();
@@ -97,15 +95,17 @@ export const registerTrain: CommandModule = (program, ctx) => {
       action<TrainOptions>(ctx, async (opts) => {
         if (!opts.sweep) throw new BadInputError('--sweep is required (or use train status|publish|discard|cancel|resume)');
         if (!opts.select) throw new BadInputError('--select is required: leaderboard ranks such as 1,2');
+        const { parseSelection } = await import('../../research/training/selectConfigs.ts');
+        const { newTraining } = await import('../../research/training/newTraining.ts');
         const ranks = parseSelection(opts.select);
-        const grid = opts.grid ? readGrid(opts.grid) : undefined;
+        const grid = opts.grid ? await readGrid(opts.grid) : undefined;
         const folds = optionalNumber('folds', opts.folds, 2, 20, true);
         const embargoDays = optionalNumber('embargo-days', opts.embargoDays, 0, 30);
         const years = optionalNumber('years', opts.years, 0.25, 20);
         const cfg = commandConfig(ctx, opts);
         const { training, warnings } = await withStore(ctx, opts, (store) => newTraining(store, { userId: userOf(ctx, opts), sweepId: opts.sweep!, ranks, modelDir: cfg.MODEL_DIR, grid, folds, embargoDays, years }));
         for (const w of warnings) ctx.io.stderr.write(`warning: ${w}\n`);
-        return result(await execute(ctx, opts, training.id), warnings);
+        return await result(await execute(ctx, opts, training.id), warnings);
       }),
     );
   train
@@ -115,10 +115,11 @@ export const registerTrain: CommandModule = (program, ctx) => {
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
+          const { getTraining, loadFolds } = await import('../../research/training/trainingStore.ts');
           const tr = await getTraining(store, args[0]!);
           const saved = (await loadFolds(store, tr.id)).size;
           const total = tr.plan.configs.length * tr.plan.folds;
-          const r = result(tr);
+          const r = await result(tr);
           return { json: { ...(r.json as object), done: saved, total }, human: `training ${tr.id}: ${tr.status}, ${saved} of ${total} (configuration, fold) units saved${r.human.includes('\n') ? `\n${r.human}` : ''}` };
         }),
       ),
@@ -131,8 +132,9 @@ export const registerTrain: CommandModule = (program, ctx) => {
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
+          const { publishTraining } = await import('../../research/training/publishTraining.ts');
           const tr = await publishTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`, optionalNumber('rank', opts.rank, 1, Infinity, true));
-          return { ...result(tr), human: `published training ${tr.id}: rank ${tr.publication.rank} (registry v${tr.publication.version}) now generates alerts` };
+          return { ...(await result(tr)), human: `published training ${tr.id}: rank ${tr.publication.rank} (registry v${tr.publication.version}) now generates alerts` };
         }),
       ),
     );
@@ -144,8 +146,9 @@ export const registerTrain: CommandModule = (program, ctx) => {
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
+          const { discardTraining } = await import('../../research/training/publishTraining.ts');
           const tr = await discardTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`, opts.reason ?? '');
-          return { ...result(tr), human: `discarded training ${tr.id}: artifacts in ${tr.dir} deleted` };
+          return { ...(await result(tr)), human: `discarded training ${tr.id}: artifacts in ${tr.dir} deleted` };
         }),
       ),
     );
@@ -156,6 +159,7 @@ export const registerTrain: CommandModule = (program, ctx) => {
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
+          const { cancelTraining } = await import('../../research/training/publishTraining.ts');
           const tr = await cancelTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`);
           return { json: { id: tr.id, status: tr.status }, human: `training ${tr.id}: ${tr.status}` };
         }),
@@ -167,8 +171,9 @@ export const registerTrain: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) => {
+        const { getTraining } = await import('../../research/training/trainingStore.ts');
         const id = await withStore(ctx, opts, async (store) => (await getTraining(store, args[0]!)).id);
-        return result(await execute(ctx, opts, id));
+        return await result(await execute(ctx, opts, id));
       }),
     );
 };
