@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { BadInputError, DataError } from '../../core/errors.ts';
+import type { Store } from '../../adapters/store/store.ts';
+import { BadInputError, DataError, NotFoundError } from '../../core/errors.ts';
 import type { TrainingGrid } from '../../research/training/trainingGrid.ts';
 import type { TrainingRecord } from '../../research/training/trainingStore.ts';
 import { action, commandConfig, type CliContext, type CommandModule } from '../context.ts';
@@ -50,6 +51,17 @@ async function result(tr: TrainingRecord, warnings: string[] = []): Promise<{ js
   return { json, human: lines.join('\n'), exitCode: ok ? 0 : 1 };
 }
 
+/** `latest` names the acting user's newest finished sweep (`--sweep latest`) or newest training; anything else is an id or a unique prefix. */
+async function resolveRef(store: Store, kind: 'sweep' | 'training', ref: string, user: string): Promise<string> {
+  if (ref !== 'latest') return ref;
+  const row =
+    kind === 'sweep'
+      ? await store.db.selectFrom('sweeps').select('id').where('user_id', '=', user).where('status', '=', 'done').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+      : await store.db.selectFrom('trainings').select('id').where('user_id', '=', user).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!row) throw new NotFoundError(`no ${kind === 'sweep' ? 'finished sweep' : 'training'} of user "${user}" yet`);
+  return row.id;
+}
+
 async function execute(ctx: CliContext, opts: TrainOptions, id: string): Promise<TrainingRecord> {
   const { runTraining } = await import('../../research/training/runTraining.ts');
   const { terminalProgress } = await import('../progress.ts');
@@ -83,7 +95,7 @@ export const registerTrain: CommandModule = (program, ctx) => {
   const train = program
     .command('train')
     .description('train boosted trees for PASS/MARGINAL sweep configurations (grid n_estimators x max_depth x learning_rate, purged 5-fold time-series CV)')
-    .option('--sweep <id>', 'finished sweep id (or a unique prefix)')
+    .option('--sweep <id>', 'finished sweep id (or a unique prefix; latest: your newest finished sweep)')
     .option('--select <ranks>', 'leaderboard ranks, e.g. 1,2')
     .option('--grid <file>', 'grid (YAML/JSON): n_estimators, max_depth, learning_rate lists')
     .option('--folds <n>', 'time-series folds (default 5)')
@@ -103,20 +115,20 @@ export const registerTrain: CommandModule = (program, ctx) => {
         const embargoDays = optionalNumber('embargo-days', opts.embargoDays, 0, 30);
         const years = optionalNumber('years', opts.years, 0.25, 20);
         const cfg = commandConfig(ctx, opts);
-        const { training, warnings } = await withStore(ctx, opts, (store) => newTraining(store, { userId: userOf(ctx, opts), sweepId: opts.sweep!, ranks, modelDir: cfg.MODEL_DIR, grid, folds, embargoDays, years }));
+        const { training, warnings } = await withStore(ctx, opts, async (store) => newTraining(store, { userId: userOf(ctx, opts), sweepId: await resolveRef(store, 'sweep', opts.sweep!, userOf(ctx, opts)), ranks, modelDir: cfg.MODEL_DIR, grid, folds, embargoDays, years }));
         for (const w of warnings) ctx.io.stderr.write(`warning: ${w}\n`);
         return await result(await execute(ctx, opts, training.id), warnings);
       }),
     );
   train
     .command('status')
-    .argument('<id>', 'training id (or a unique prefix)')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
           const { getTraining, loadFolds } = await import('../../research/training/trainingStore.ts');
-          const tr = await getTraining(store, args[0]!);
+          const tr = await getTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)));
           const saved = (await loadFolds(store, tr.id)).size;
           const total = tr.plan.configs.length * tr.plan.folds;
           const r = await result(tr);
@@ -126,53 +138,53 @@ export const registerTrain: CommandModule = (program, ctx) => {
     );
   train
     .command('publish')
-    .argument('<id>', 'training id')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--rank <n>', 'publish this trained rank instead of the best')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
           const { publishTraining } = await import('../../research/training/publishTraining.ts');
-          const tr = await publishTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`, optionalNumber('rank', opts.rank, 1, Infinity, true));
+          const tr = await publishTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)), `cli:${userOf(ctx, opts)}`, optionalNumber('rank', opts.rank, 1, Infinity, true));
           return { ...(await result(tr)), human: `published training ${tr.id}: rank ${tr.publication.rank} (registry v${tr.publication.version}) now generates alerts` };
         }),
       ),
     );
   train
     .command('discard')
-    .argument('<id>', 'training id')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--reason <text>', 'why (kept in the audit trail)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
           const { discardTraining } = await import('../../research/training/publishTraining.ts');
-          const tr = await discardTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`, opts.reason ?? '');
+          const tr = await discardTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)), `cli:${userOf(ctx, opts)}`, opts.reason ?? '');
           return { ...(await result(tr)), human: `discarded training ${tr.id}: artifacts in ${tr.dir} deleted` };
         }),
       ),
     );
   train
     .command('cancel')
-    .argument('<id>', 'training id')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
           const { cancelTraining } = await import('../../research/training/publishTraining.ts');
-          const tr = await cancelTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`);
+          const tr = await cancelTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)), `cli:${userOf(ctx, opts)}`);
           return { json: { id: tr.id, status: tr.status }, human: `training ${tr.id}: ${tr.status}` };
         }),
       ),
     );
   train
     .command('resume')
-    .argument('<id>', 'training id')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) => {
         const { getTraining } = await import('../../research/training/trainingStore.ts');
-        const id = await withStore(ctx, opts, async (store) => (await getTraining(store, args[0]!)).id);
+        const id = await withStore(ctx, opts, async (store) => (await getTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)))).id);
         return await result(await execute(ctx, opts, id));
       }),
     );
