@@ -5,6 +5,7 @@ import { computeMetrics, type Metrics, type MetricsOptions } from './metrics.ts'
 import { runPortfolio } from './portfolio.ts';
 import type { PortfolioData, PortfolioOptions, PortfolioSignals } from './portfolioRules.ts';
 import type { SignalTable } from './signalsFile.ts';
+import { STRATEGIES, type StrategyName } from './strategyNames.ts';
 import { buyAndHoldSignals } from './strategies/buyAndHold.ts';
 import { donchianSignals } from './strategies/donchianBreakout.ts';
 import { rsiReversionSignals } from './strategies/rsiReversion.ts';
@@ -12,8 +13,7 @@ import { smaCrossSignals, type MaMode } from './strategies/smaCross.ts';
 import type { BacktestResult, EngineOptions } from './types.ts';
 
 /** Built-in strategy names. */
-export const STRATEGIES = ['buy-and-hold', 'sma-cross', 'rsi', 'donchian', 'signals'] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
+export { STRATEGIES, type StrategyName };
 
 /** A strategy and its parameters. */
 export interface StrategySpec {

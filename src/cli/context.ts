@@ -1,7 +1,20 @@
 import type { Command } from 'commander';
-import { loadConfig, type Config, type ConfigKey } from '../config/config.ts';
-import { createLogger, type Logger } from '../core/log.ts';
+import type { Config, ConfigKey } from '../config/config.ts';
+import type { Logger } from '../core/log.ts';
 import { emit, emitError, type CommandResult, type OutputStreams } from './output.ts';
+
+/** Config and logging modules (zod, dotenv, pino), loaded by action() before a handler runs: registration stays cheap. */
+let runtime: { config: typeof import('../config/config.ts'); log: typeof import('../core/log.ts') } | undefined;
+
+async function loadRuntime(): Promise<NonNullable<typeof runtime>> {
+  runtime ??= { config: await import('../config/config.ts'), log: await import('../core/log.ts') };
+  return runtime;
+}
+
+function loaded(): NonNullable<typeof runtime> {
+  if (!runtime) throw new Error('commandConfig/commandLogger are for command handlers, which action() runs');
+  return runtime;
+}
 
 /** What every command gets: where to write, the environment, and lazily the config and logger. */
 export interface CliContext {
@@ -25,11 +38,11 @@ export type CommandModule = (program: Command, ctx: CliContext) => void;
 export function commandConfig(ctx: CliContext, opts: CommonOptions, extra: Partial<Record<ConfigKey, string>> = {}): Config {
   const overrides: Partial<Record<ConfigKey, string>> = { ...extra };
   if (opts.db) overrides.TRADEPILOT_DB = opts.db;
-  return loadConfig({ env: ctx.env, envFile: opts.envFile ?? '.env', overrides });
+  return loaded().config.loadConfig({ env: ctx.env, envFile: opts.envFile ?? '.env', overrides });
 }
 
 export function commandLogger(cfg: Config, ctx: CliContext): Logger {
-  return createLogger(cfg.LOG_LEVEL, ctx.io.stderr);
+  return loaded().log.createLogger(cfg.LOG_LEVEL, ctx.io.stderr);
 }
 
 /**
@@ -45,6 +58,7 @@ export function action<O extends CommonOptions>(
     const opts = cmd.optsWithGlobals() as O;
     const args = raw.slice(0, -2).flat().filter((a): a is string => typeof a === 'string');
     try {
+      await loadRuntime();
       ctx.exitCode = emit(await handler(opts, args, cmd), Boolean(opts.json), ctx.io);
     } catch (err) {
       ctx.exitCode = emitError(err, Boolean(opts.json), ctx.io);

@@ -33,6 +33,11 @@ describe('tradepilot train', () => {
     const st = await cli('train', 'status', v.id as string);
     expect(st.code).toBe(0);
     expect(st.json()).toMatchObject({ id: v.id, status: 'done', done: 6, total: 6 });
+    // `latest`: the user's newest training (and, for --sweep, newest finished sweep); another user has none.
+    expect((await cli('train', 'status', 'latest')).json()).toMatchObject({ id: v.id });
+    const none = await runCli(['train', '--sweep', 'latest', '--select', '1', '--db', join(dir, 't.db'), '--user', 'nobody', '--json'], env);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain('no finished sweep of user');
 
     const pub = await cli('train', 'publish', v.id as string);
     expect(pub.code).toBe(0);

@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import { BadInputError } from '../../core/errors.ts';
-import { TradingState } from '../../live/execution/guardrails.ts';
-import { openLiveRuntime, type LiveRuntime } from '../../live/runtime.ts';
+import type { LiveRuntime } from '../../live/runtime.ts';
 import { action, commandConfig, type CliContext, type CommonOptions } from '../context.ts';
 import type { CommandResult } from '../output.ts';
 import type { Command } from 'commander';
@@ -21,6 +20,7 @@ export function registerAdmin(program: Command, ctx: CliContext): void {
   const admin = program.command('admin').description('live-trading approval, halt / resume, kill switch');
   const withRuntime = (fn: (rt: LiveRuntime, opts: AdminOpts, actor: string, args: string[]) => Promise<CommandResult>) =>
     action<AdminOpts>(ctx, async (opts, args) => {
+      const { openLiveRuntime } = await import('../../live/runtime.ts');
       const rt = await openLiveRuntime(commandConfig(ctx, opts));
       try {
         return await fn(rt, opts, opts.actor ?? `cli:${userInfo().username}`, args);
@@ -83,6 +83,7 @@ export function registerAdmin(program: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON document')
     .action(
       withRuntime(async (rt, opts, actor) => {
+        const { TradingState } = await import('../../live/execution/guardrails.ts');
         await rt.gate.setState(TradingState.HALTED, `${opts.reason ?? 'halted by operator'} (${actor})`);
         const st = await status(rt);
         return { json: st, human: human(st, 'trading HALTED') };
@@ -96,6 +97,7 @@ export function registerAdmin(program: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON document')
     .action(
       withRuntime(async (rt, opts, actor) => {
+        const { TradingState } = await import('../../live/execution/guardrails.ts');
         await rt.gate.setState(TradingState.REDUCING, `${opts.reason ?? 'reducing by operator'} (${actor})`);
         const st = await status(rt);
         return { json: st, human: human(st, 'trading REDUCING') };
@@ -110,6 +112,7 @@ export function registerAdmin(program: Command, ctx: CliContext): void {
     .action(
       withRuntime(async (rt, opts, actor) => {
         rt.gate.checkAdmin(requireKey(opts));
+        const { TradingState } = await import('../../live/execution/guardrails.ts');
         await rt.gate.setState(TradingState.ACTIVE, `resumed by ${actor}`);
         const st = await status(rt);
         return { json: st, human: human(st, 'trading ACTIVE') };

@@ -1,16 +1,7 @@
-import { openStore } from '../../adapters/store/openStore.ts';
 import type { Config } from '../../config/config.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { systemClock } from '../../core/time.ts';
 import type { DataProvider } from '../../data/provider.ts';
-import { createProvider, resolveProviderName } from '../../data/providers/index.ts';
-import { openLiveRuntime } from '../../live/runtime.ts';
-import { loadAgentData } from '../../strategy/agent/agentData.ts';
-import { agentFeatures } from '../../strategy/agent/agentFeatures.ts';
-import { agentModelDir, trainAgentModels } from '../../strategy/agent/agentModels.ts';
-import { agentNotifier } from '../../strategy/agent/agentNotifier.ts';
-import { runAgent } from '../../strategy/agent/agentRun.ts';
-import { readPredictionTrail } from '../../strategy/agent/predictionTrail.ts';
 import { action, commandConfig, commandLogger, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
 import { numberOption, positiveIntOption } from '../options.ts';
 
@@ -30,7 +21,8 @@ interface RunOpts extends CommonOptions {
 }
 
 /** The provider the agent reads: mock with USE_MOCK_DATA=true, else the configured default. */
-function agentProvider(ctx: CliContext, cfg: Config): DataProvider {
+async function agentProvider(ctx: CliContext, cfg: Config): Promise<DataProvider> {
+  const { createProvider, resolveProviderName } = await import('../../data/providers/index.ts');
   return createProvider(resolveProviderName(undefined, { ...ctx.env, USE_MOCK_DATA: String(cfg.USE_MOCK_DATA) }), { env: ctx.env });
 }
 
@@ -52,7 +44,10 @@ export const registerAgent: CommandModule = (program, ctx) => {
         const cfg = commandConfig(ctx, opts);
         const symbol = opts.symbol.trim().toUpperCase();
         const days = positiveIntOption('days', opts.days, 2555);
-        const provider = agentProvider(ctx, cfg);
+        const { loadAgentData } = await import('../../strategy/agent/agentData.ts');
+        const { agentFeatures } = await import('../../strategy/agent/agentFeatures.ts');
+        const { agentModelDir, trainAgentModels } = await import('../../strategy/agent/agentModels.ts');
+        const provider = await agentProvider(ctx, cfg);
         const data = await loadAgentData(provider, symbol, systemClock.now(), days);
         const m = agentFeatures(data);
         const dir = agentModelDir(cfg.MODEL_DIR, symbol);
@@ -86,10 +81,14 @@ export const registerAgent: CommandModule = (program, ctx) => {
         if (!(quantity > 0)) throw new BadInputError(`--qty must be positive, got ${JSON.stringify(opts.qty)}`, { field: 'qty' });
         const cfg = commandConfig(ctx, opts);
         const logger = commandLogger(cfg, ctx);
+        const { agentNotifier } = await import('../../strategy/agent/agentNotifier.ts');
+        const { openLiveRuntime } = await import('../../live/runtime.ts');
+        const { runAgent } = await import('../../strategy/agent/agentRun.ts');
+        const provider = await agentProvider(ctx, cfg);
         const notifier = await agentNotifier(cfg, ctx.env, ctx.io.stderr);
         const rt = await openLiveRuntime(cfg, { notifier });
         try {
-          const r = await runAgent({ store: rt.store, clock: rt.clock, provider: agentProvider(ctx, cfg), confirmations: rt.confirmations, modelDir: cfg.MODEL_DIR, threshold: cfg.SIGNAL_CONFIDENCE_THRESHOLD, logger }, { symbol: opts.symbol, quantity, ...(signal ? { signal } : {}) });
+          const r = await runAgent({ store: rt.store, clock: rt.clock, provider, confirmations: rt.confirmations, modelDir: cfg.MODEL_DIR, threshold: cfg.SIGNAL_CONFIDENCE_THRESHOLD, logger }, { symbol: opts.symbol, quantity, ...(signal ? { signal } : {}) });
           const lines = [r.prediction.line, ...r.warnings.map((w) => `warning: ${w}`)];
           lines.push(r.alert ? `alert ${r.alert.alert_id}; confirmation ${r.confirmation_id} pending until ${r.confirmation!.expires_at} — sent: ${r.text}` : `no alert: ${r.no_alert_reason}`);
           lines.push(`prediction ${r.prediction_id}`);
@@ -106,6 +105,8 @@ export const registerAgent: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<CommonOptions>(ctx, async (opts, args) => {
+        const { openStore } = await import('../../adapters/store/openStore.ts');
+        const { readPredictionTrail } = await import('../../strategy/agent/predictionTrail.ts');
         const store = await openStore(commandConfig(ctx, opts));
         try {
           const t = await readPredictionTrail(store, args[0]!);

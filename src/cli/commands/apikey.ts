@@ -1,6 +1,5 @@
-import { openStore } from '../../adapters/store/openStore.ts';
 import { systemClock } from '../../core/time.ts';
-import { ApiKeyService } from '../../server/auth/apiKeys.ts';
+import type { ApiKeyService } from '../../server/auth/apiKeys.ts';
 import { Roles } from '../../server/auth/roles.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
@@ -11,6 +10,8 @@ interface CreateOpts extends CommonOptions {
 }
 
 async function withKeys<T>(ctx: Parameters<CommandModule>[1], opts: CommonOptions, fn: (svc: ApiKeyService) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../../adapters/store/openStore.ts');
+  const { ApiKeyService } = await import('../../server/auth/apiKeys.ts');
   const store = await openStore(commandConfig(ctx, opts));
   try {
     return await fn(new ApiKeyService(store, systemClock, 0));

@@ -1,10 +1,8 @@
 /** `tradepilot audit lookahead`: recompute features on truncated and noise-futured histories; exit 1 on any leak. */
 import { BadInputError } from '../../core/errors.ts';
-import { resolveFeatureSet } from '../../features/featureSetFile.ts';
-import { auditLookahead, type AuditReport } from '../../features/lookaheadAudit.ts';
+import type { AuditReport } from '../../features/lookaheadAudit.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
-import { coarserThan, frameBuilder, parseTimeframes, readSeries } from './featureInput.ts';
 import { parseSession } from './features.ts';
 
 interface Opts extends CommonOptions {
@@ -31,6 +29,9 @@ export const registerAudit: CommandModule = (program, ctx) => {
         if (!opts.csv) throw new BadInputError('audit lookahead needs --csv FILE');
         const cuts = Number(opts.cuts);
         if (!Number.isInteger(cuts) || cuts < 1) throw new BadInputError(`--cuts must be a positive integer, got "${opts.cuts}"`);
+        const { coarserThan, frameBuilder, parseTimeframes, readSeries } = await import('./featureInput.ts');
+        const { resolveFeatureSet } = await import('../../features/featureSetFile.ts');
+        const { auditLookahead } = await import('../../features/lookaheadAudit.ts');
         const series = readSeries(opts.csv);
         const base = series[0]!.timeframe;
         const resolved = resolveFeatureSet(opts.set, base, coarserThan(base, parseTimeframes(opts.timeframes)));

@@ -1,16 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { costModel, type CostModel } from '../../backtest/costs.ts';
-import { runSmaGrid } from '../../backtest/gridRunner.ts';
 import type { PortfolioData } from '../../backtest/portfolioRules.ts';
-import { parseSignalsCsv, type SignalTable } from '../../backtest/signalsFile.ts';
-import { renderHtmlReport } from '../../backtest/report.ts';
-import { backtestPortfolio, backtestSingle, STRATEGIES, type StrategyName, type StrategySpec } from '../../backtest/runner.ts';
+import type { SignalTable } from '../../backtest/signalsFile.ts';
+import type { StrategySpec } from '../../backtest/runner.ts';
+import { STRATEGIES, type StrategyName } from '../../backtest/strategyNames.ts';
 import type { Direction, FillAt, Sizing } from '../../backtest/types.ts';
 import type { BarSeries } from '../../core/bar.ts';
 import { BadInputError, ErrorCode, TradepilotError } from '../../core/errors.ts';
-import { getIndicator } from '../../indicators/registry.ts';
-import { loadCsvSeries } from '../../data/loadCsv.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { pct, table } from '../output.ts';
 import { oneOf, optionalNumber as num } from '../options.ts';
@@ -78,7 +75,8 @@ function costsOf(o: BacktestFlags): CostModel {
 type Prices = { kind: 'ohlcv'; series: BarSeries } | { kind: 'wide'; data: PortfolioData };
 
 /** One series (OHLCV or closes) for the single engine, or a wide file's symbols on one shared time axis for the portfolio. */
-function loadPrices(path: string, symbol: string): Prices {
+async function loadPrices(path: string, symbol: string): Promise<Prices> {
+  const { loadCsvSeries } = await import('../../data/loadCsv.ts');
   const all = loadCsvSeries(path, { symbol });
   if (all.length === 1) return { kind: 'ohlcv', series: all[0]! };
   const time = all[0]!.time;
@@ -91,7 +89,7 @@ function loadPrices(path: string, symbol: string): Prices {
 }
 
 /** `equity`, `percent:0.5`, `fixed:100`, `atr:0.01[:14]`. */
-function sizingOf(raw: string, high: Float64Array, low: Float64Array, close: Float64Array, hasRange: boolean): Sizing {
+async function sizingOf(raw: string, high: Float64Array, low: Float64Array, close: Float64Array, hasRange: boolean): Promise<Sizing> {
   const [kind, a, b] = raw.split(':');
   if (kind === 'equity' && a === undefined) return { kind: 'equity' };
   if (kind === 'percent') return { kind: 'percent', fraction: num('size', a, 0, 1)! };
@@ -99,6 +97,7 @@ function sizingOf(raw: string, high: Float64Array, low: Float64Array, close: Flo
   if (kind === 'atr') {
     if (!hasRange) throw new BadInputError('--size atr needs high and low prices; the CSV is close-only');
     const period = num('size', b ?? '14', 1, 1000, true)!;
+    const { getIndicator } = await import('../../indicators/registry.ts');
     return { kind: 'vol-target', riskPerAtr: num('size', a, 0, 1)!, atr: getIndicator('atr').batch({ high, low, close }, { n: period })[1]! };
   }
   throw new BadInputError(`--size: expected equity, percent:F, fixed:QTY or atr:RISK[:PERIOD], got "${raw}"`);
@@ -149,7 +148,7 @@ export const registerBacktest: CommandModule = (program, ctx) => {
     .action(
       action<BacktestFlags>(ctx, async (o) => {
         if (!o.csv) throw new BadInputError('--csv FILE is required');
-        const prices = loadPrices(o.csv, o.symbol ?? basename(o.csv).replace(/\.[^.]*$/, '').toUpperCase());
+        const prices = await loadPrices(o.csv, o.symbol ?? basename(o.csv).replace(/\.[^.]*$/, '').toUpperCase());
         const costs = costsOf(o);
         const cash = num('cash', o.cash, Number.MIN_VALUE)!;
         const periodsPerYear = num('periods-per-year', o.periodsPerYear, 1)!;
@@ -157,6 +156,7 @@ export const registerBacktest: CommandModule = (program, ctx) => {
           if (!o.windows || !o.combos) throw new BadInputError('a grid needs both --windows SPEC and --combos');
           if (prices.kind !== 'ohlcv') throw new BadInputError('a grid runs on one price series; the CSV has one column per symbol');
           const top = num('top', o.top, 0, Infinity, true)!;
+          const { runSmaGrid } = await import('../../backtest/gridRunner.ts');
           const g = await runSmaGrid(prices.series.close, o.windows, {
             costs: { feeRate: costs.feeRate, fixedFeeEntry: costs.fixedFeeEntry, fixedFeeExit: costs.fixedFeeExit, initCash: cash },
             threads: num('threads', o.threads, 1, 64, true)!,
@@ -178,6 +178,7 @@ export const registerBacktest: CommandModule = (program, ctx) => {
         let tableSig: SignalTable | undefined;
         if (o.signals) {
           const times = prices.kind === 'ohlcv' ? prices.series.time : prices.data.time;
+          const { parseSignalsCsv } = await import('../../backtest/signalsFile.ts');
           tableSig = parseSignalsCsv(readText(o.signals, 'signals file'), o.signals, times);
         }
         if (name === 'signals' && !tableSig) throw new BadInputError('--strategy signals needs --signals FILE');
@@ -195,6 +196,7 @@ export const registerBacktest: CommandModule = (program, ctx) => {
         };
         const mopt = { periodsPerYear, riskFree: num('risk-free', o.riskFree, -1, 1)!, trials: num('trials', o.trials, 1, 1e9, true)! };
         const fill = oneOf('fill', o.fill, ['close', 'next-open'] as const) as FillAt;
+        const { backtestPortfolio, backtestSingle } = await import('../../backtest/runner.ts');
         let report;
         let settings: Record<string, unknown>;
         if (prices.kind === 'ohlcv') {
@@ -205,7 +207,7 @@ export const registerBacktest: CommandModule = (program, ctx) => {
             ...(o.trailing !== undefined ? { trailing: num('trailing', o.trailing, 0, 1)! } : {}),
           };
           const direction = oneOf('direction', o.direction, ['long', 'short', 'both'] as const) as Direction;
-          const sizing = sizingOf(o.size, s.high, s.low, s.close, s.fields.high && s.fields.low);
+          const sizing = await sizingOf(o.size, s.high, s.low, s.close, s.fields.high && s.fields.low);
           report = backtestSingle(s, spec, { initCash: cash, direction, fill, costs, sizing, stops }, mopt);
           settings = { symbol: s.symbol, strategy: spec.name, direction, fill, size: o.size, ...stops };
         } else {
@@ -219,6 +221,7 @@ export const registerBacktest: CommandModule = (program, ctx) => {
         Object.assign(settings, { cash, fee: costs.feeRate, fixed_fee_entry: costs.fixedFeeEntry, fixed_fee_exit: costs.fixedFeeExit, slippage_bps: costs.slippageBps, periods_per_year: periodsPerYear });
         const m = report.metrics;
         const b = report.buyHoldMetrics;
+        const { renderHtmlReport } = await import('../../backtest/report.ts');
         if (o.report) writeFileSync(o.report, renderHtmlReport(report, `Backtest: ${spec.name} on ${report.symbols.length === 1 ? report.symbols[0] : `${report.symbols.length} symbols`}`, settings));
         const first = new Date(report.time[0] ?? 0).toISOString().slice(0, 10);
         const last = new Date(report.time[report.time.length - 1] ?? 0).toISOString().slice(0, 10);

@@ -1,4 +1,3 @@
-import { redactConfig } from '../../config/config.ts';
 import { action, commandConfig, type CommandModule } from '../context.ts';
 import { table } from '../output.ts';
 
@@ -10,6 +9,7 @@ export const registerConfig: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action(ctx, async (opts) => {
+        const { redactConfig } = await import('../../config/config.ts');
         const cfg = redactConfig(commandConfig(ctx, opts));
         const rows = Object.entries(cfg).map(([k, v]) => [k, v === undefined ? '(unset)' : String(v)]);
         return { json: cfg, human: table(['variable', 'value'], rows) };

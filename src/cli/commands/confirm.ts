@@ -1,6 +1,5 @@
 import { userInfo } from 'node:os';
 import { BadInputError } from '../../core/errors.ts';
-import { openLiveRuntime } from '../../live/runtime.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 
 interface ConfirmOpts extends CommonOptions {
@@ -26,6 +25,7 @@ export const registerConfirm: CommandModule = (program, ctx) => {
           price = Number(opts.price);
           if (!(price > 0) || !Number.isFinite(price)) throw new BadInputError(`--price must be a positive number, got ${JSON.stringify(opts.price)}`);
         }
+        const { openLiveRuntime } = await import('../../live/runtime.ts');
         const rt = await openLiveRuntime(commandConfig(ctx, opts), { refPrice: price });
         try {
           const outcome = await rt.confirmations.decide(id!, decision, 'cli', `cli:${userInfo().username}`);

@@ -1,18 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { openStore } from '../../adapters/store/openStore.ts';
 import type { BarSeries } from '../../core/bar.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { isTimeframe, parseTimestamp, Timeframes, toIso, type Timeframe } from '../../core/time.ts';
 import type { BarCache } from '../../data/barCache.ts';
-import { CachedProvider } from '../../data/barCache.ts';
-import { seriesToCsv, tableToCsv } from '../../data/csvWrite.ts';
-import { loadCsvSeries, readCsvFile } from '../../data/loadCsv.ts';
-import { createProvider, PROVIDER_NAMES, resolveProviderName } from '../../data/providers/index.ts';
-import { SampleProvider } from '../../data/providers/sample.ts';
-import { tail } from '../../data/range.ts';
-import { resample, type SessionMode } from '../../data/resample.ts';
+import { PROVIDER_NAMES } from '../../data/providers/providerNames.ts';
+import type { SessionMode } from '../../data/resample.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
 import { positiveIntOption as intOpt } from '../options.ts';
@@ -114,6 +108,8 @@ export const registerData: CommandModule = (program, ctx) => {
       action<ValidateOpts>(ctx, async (opts, args) => {
         const file = args[0]!;
         const max = intOpt('max-issues', opts.maxIssues, 50);
+        const { readCsvFile } = await import('../../data/loadCsv.ts');
+        const { tableToCsv } = await import('../../data/csvWrite.ts');
         const r = readCsvFile(file, { repair: opts.repair, maxIssues: max });
         if (opts.out) writeFileSync(opts.out, tableToCsv(r.table));
         const t = r.table;
@@ -162,6 +158,8 @@ export const registerData: CommandModule = (program, ctx) => {
     .option('--out <file>', 'also write all the bars as CSV (date,open,high,low,close,volume)')
     .action(
       action<ShowOpts>(ctx, async (opts) => {
+        const { createProvider, resolveProviderName } = await import('../../data/providers/index.ts');
+        const { SampleProvider } = await import('../../data/providers/sample.ts');
         const name = opts.csv ? 'csv' : resolveProviderName(opts.provider, ctx.env);
         const provider = createProvider(name, { env: ctx.env, file: opts.csv, seed: intOpt('seed', opts.seed, 42) });
         if (!opts.symbol) {
@@ -177,6 +175,8 @@ export const registerData: CommandModule = (program, ctx) => {
         }
         const tf = timeframeOpt(opts.timeframe, '1d');
         const s = await provider.getBars({ symbol: opts.symbol, timeframe: tf, start: timeOpt('start', opts.start), end: timeOpt('end', opts.end) });
+        const { tail } = await import('../../data/range.ts');
+        const { seriesToCsv } = await import('../../data/csvWrite.ts');
         const last = tail(s, intOpt('tail', opts.tail, 10));
         if (opts.out) writeFileSync(opts.out, seriesToCsv(s));
         return {
@@ -193,6 +193,9 @@ export const registerData: CommandModule = (program, ctx) => {
     .action(
       action<FetchOpts>(ctx, async (opts) => {
         if (!opts.symbol) throw new BadInputError('data fetch needs --symbol');
+        const { createProvider, resolveProviderName } = await import('../../data/providers/index.ts');
+        const { CachedProvider } = await import('../../data/barCache.ts');
+        const { openStore } = await import('../../adapters/store/openStore.ts');
         const name = opts.csv ? 'csv' : resolveProviderName(opts.provider, ctx.env);
         const cfg = commandConfig(ctx, opts);
         const dir = opts.cacheDir ?? cfg.DATA_CACHE_DIR;
@@ -256,6 +259,9 @@ export const registerData: CommandModule = (program, ctx) => {
         if (opts.session !== 'us-equity' && opts.session !== 'utc') throw new BadInputError(`--session must be us-equity or utc, got ${JSON.stringify(opts.session)}`);
         const file = opts.csv!;
         const base = basename(file, extname(file));
+        const { loadCsvSeries } = await import('../../data/loadCsv.ts');
+        const { resample } = await import('../../data/resample.ts');
+        const { seriesToCsv } = await import('../../data/csvWrite.ts');
         const series = loadCsvSeries(file, { symbol: base.toUpperCase() });
         if (opts.out) mkdirSync(opts.out, { recursive: true });
         const results: Record<string, unknown>[] = [];

@@ -3,10 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { BadInputError } from '../../core/errors.ts';
 import { toIso } from '../../core/time.ts';
 import type { SessionMode } from '../../data/resample.ts';
-import { resolveFeatureSet } from '../../features/featureSetFile.ts';
-import { compileFeatureSet, featureColsMeta, FEATURE_COLS_FILE } from '../../features/featureSet.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
-import { coarserThan, frameBuilder, parseTimeframes, readSeries } from './featureInput.ts';
 import { csvCell } from './indicators.ts';
 
 interface Opts extends CommonOptions {
@@ -18,8 +15,8 @@ interface Opts extends CommonOptions {
 }
 
 /** Metadata path next to the feature CSV: OUT.csv -> OUT.feature_cols.json. */
-export function metaPath(out: string): string {
-  return `${out.replace(/\.csv$/i, '')}.${FEATURE_COLS_FILE}`;
+export function metaPath(out: string, colsFile: string): string {
+  return `${out.replace(/\.csv$/i, '')}.${colsFile}`;
 }
 
 export function parseSession(s: string): SessionMode {
@@ -40,6 +37,10 @@ export const registerFeatures: CommandModule = (program, ctx) => {
     .action(
       action<Opts>(ctx, async (opts) => {
         if (!opts.csv || !opts.out) throw new BadInputError('features needs --csv FILE and --out FILE');
+        const { coarserThan, frameBuilder, parseTimeframes, readSeries } = await import('./featureInput.ts');
+        const { resolveFeatureSet } = await import('../../features/featureSetFile.ts');
+        const { compileFeatureSet, featureColsMeta, FEATURE_COLS_FILE } = await import('../../features/featureSet.ts');
+        const metaFile = metaPath(opts.out, FEATURE_COLS_FILE);
         const series = readSeries(opts.csv);
         const base = series[0]!.timeframe;
         const resolved = resolveFeatureSet(opts.set, base, coarserThan(base, parseTimeframes(opts.timeframes)));
@@ -62,10 +63,10 @@ export const registerFeatures: CommandModule = (program, ctx) => {
         });
         writeFileSync(opts.out, `${lines.join('\n')}\n`);
         const meta = { ...featureColsMeta(m0), symbols: series.map((s) => s.symbol), timeframes: [base, ...tfs] };
-        writeFileSync(metaPath(opts.out), `${JSON.stringify(meta, null, 2)}\n`);
+        writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
         const rows = mats.reduce((a, m) => a + m.nRows, 0);
         return {
-          json: { out: opts.out, meta: metaPath(opts.out), rows, symbols: series.length, columns: m0.columns.length, hash: m0.hash, skipped: m0.skipped, ms },
+          json: { out: opts.out, meta: metaFile, rows, symbols: series.length, columns: m0.columns.length, hash: m0.hash, skipped: m0.skipped, ms },
           human: `wrote ${opts.out}: ${rows} rows x ${m0.columns.length} features (${series.length} symbol${multi ? 's' : ''}, set ${set.name}, hash ${m0.hash.slice(0, 12)}), ${m0.skipped.length} skipped; built in ${ms.toFixed(0)} ms`,
         };
       }),

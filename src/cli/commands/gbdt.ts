@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
-import { readNumericCsv, toDataset, type Dataset } from '../../ml/data.ts';
-import { ModelRegistry, sha256 } from '../../ml/artifacts/registry.ts';
-import { accuracy, logLoss, toLabels } from '../../ml/metrics/classification.ts';
-import { rocAuc } from '../../ml/metrics/rocAuc.ts';
-import { featureImportance, gbdtPredict, gbdtToJson, trainGbdt, type GbdtModel, type GbdtParams } from '../../ml/tree/gbdt.ts';
-import { HistogramPool } from '../../ml/tree/histogramPool.ts';
+import type { Dataset } from '../../ml/data.ts';
+import type { GbdtModel, GbdtParams } from '../../ml/tree/gbdt.ts';
 import { ObjectiveName } from '../../ml/tree/objective.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
-import { terminalProgress } from '../progress.ts';
 
 interface TrainOptions extends CommonOptions {
   train: string;
@@ -44,7 +39,10 @@ function num(v: string, flag: string, { int = false, min = -Infinity } = {}): nu
 }
 
 /** Test-set metrics for each objective. */
-function evaluate(model: GbdtModel, test: Dataset, threshold: number): Record<string, number | null> {
+async function evaluate(model: GbdtModel, test: Dataset, threshold: number): Promise<Record<string, number | null>> {
+  const { gbdtPredict } = await import('../../ml/tree/gbdt.ts');
+  const { accuracy, logLoss, toLabels } = await import('../../ml/metrics/classification.ts');
+  const { rocAuc } = await import('../../ml/metrics/rocAuc.ts');
   const p = gbdtPredict(model, test.X);
   const n = test.y.length;
   if (model.objective === 'binary') {
@@ -120,6 +118,11 @@ export const registerGbdt: CommandModule = (program, ctx) => {
           earlyStoppingRounds: num(opts.earlyStopping, 'early-stopping', { int: true, min: 0 }),
         };
         const threshold = num(opts.threshold, 'threshold', { min: 0 });
+        const { readNumericCsv, toDataset } = await import('../../ml/data.ts');
+        const { featureImportance, gbdtToJson, trainGbdt } = await import('../../ml/tree/gbdt.ts');
+        const { HistogramPool } = await import('../../ml/tree/histogramPool.ts');
+        const { ModelRegistry, sha256 } = await import('../../ml/artifacts/registry.ts');
+        const { terminalProgress } = await import('../progress.ts');
         const train = toDataset(readNumericCsv(opts.train), opts.label, opts.train);
         const test = opts.test ? toDataset(readNumericCsv(opts.test), opts.label, opts.test) : undefined;
         if (test && test.featureNames.join(',') !== train.featureNames.join(',')) {
@@ -143,7 +146,7 @@ export const registerGbdt: CommandModule = (program, ctx) => {
           await pool?.close();
         }
         const trainSeconds = (performance.now() - t0) / 1000;
-        const metrics = test ? evaluate(model, test, threshold) : {};
+        const metrics = test ? await evaluate(model, test, threshold) : {};
         const reg = new ModelRegistry(opts.modelDir ?? cfg.MODEL_DIR);
         const meta = reg.save(
           {

@@ -2,11 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { BadInputError } from '../../core/errors.ts';
 import { toIso } from '../../core/time.ts';
-import { INDICATORS, resolveParams } from '../../indicators/registry.ts';
-import { computeTtrColumns } from '../../indicators/ttrColumns.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
-import { readSeries } from './featureInput.ts';
 
 interface Opts extends CommonOptions {
   csv?: string;
@@ -30,6 +27,7 @@ export const registerIndicators: CommandModule = (program, ctx) => {
     .action(
       action<Opts>(ctx, async (opts) => {
         if (opts.list) {
+          const { INDICATORS, resolveParams } = await import('../../indicators/registry.ts');
           const list = [...INDICATORS.values()].map((d) => ({
             name: d.name,
             doc: d.doc,
@@ -47,6 +45,8 @@ export const registerIndicators: CommandModule = (program, ctx) => {
           };
         }
         if (!opts.csv || !opts.out) throw new BadInputError('indicators needs --csv FILE and --out FILE (or --list)');
+        const { readSeries } = await import('./featureInput.ts');
+        const { computeTtrColumns } = await import('../../indicators/ttrColumns.ts');
         const all = readSeries(opts.csv);
         if (all.length !== 1) throw new BadInputError(`${opts.csv}: holds ${all.length} symbols; indicators takes one series (date,open,high,low,close,volume or date,close)`);
         const s = all[0]!;

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
-import { envTemplate } from '../../config/envTemplate.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 
 interface InitOptions extends CommonOptions {
@@ -37,6 +36,7 @@ export const registerInit: CommandModule = (program, ctx) => {
         const envPath = join(dir, '.env');
         if (existsSync(envPath) && !opts.force) throw new BadInputError(`${envPath} exists; pass --force to overwrite it`, { file: envPath });
         mkdirSync(dir, { recursive: true });
+        const { envTemplate } = await import('../../config/envTemplate.ts');
         const text = envTemplate();
         // Written 0600: the file will hold secrets once they are filled in.
         writeFileSync(envPath, text, { mode: 0o600 });

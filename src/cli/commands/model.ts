@@ -1,12 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { BadInputError, ErrorCode, NotFoundError, TradepilotError } from '../../core/errors.ts';
-import { readNumericCsv, selectColumns } from '../../ml/data.ts';
-import { loadOnnx } from '../../ml/artifacts/onnx.ts';
-import { loadPredictor } from '../../ml/artifacts/predictor.ts';
-import { locateArtifact, ModelRegistry, readJson, sha256, type ModelMetadata } from '../../ml/artifacts/registry.ts';
-import { importXgboostJson } from '../../ml/artifacts/xgboost.ts';
-import { gbdtToJson } from '../../ml/tree/gbdt.ts';
+import type { ModelMetadata, ModelRegistry } from '../../ml/artifacts/registry.ts';
 import { action, commandConfig, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
 
@@ -14,12 +9,14 @@ interface DirOptions extends CommonOptions {
   modelDir?: string;
 }
 
-function registryFor(ctx: CliContext, opts: DirOptions): ModelRegistry {
+async function registryFor(ctx: CliContext, opts: DirOptions): Promise<ModelRegistry> {
+  const { ModelRegistry } = await import('../../ml/artifacts/registry.ts');
   return new ModelRegistry(opts.modelDir ?? commandConfig(ctx, opts).MODEL_DIR);
 }
 
 /** Resolve `--model`: an artifact file (`classifier_v3.json`) or a registry directory (latest version). */
-function resolveModel(path: string): { reg: ModelRegistry; meta: ModelMetadata } {
+async function resolveModel(path: string): Promise<{ reg: ModelRegistry; meta: ModelMetadata }> {
+  const { locateArtifact, ModelRegistry } = await import('../../ml/artifacts/registry.ts');
   if (!existsSync(path)) throw new NotFoundError(`${path}: no such model file or directory`);
   if (statSync(path).isDirectory()) {
     const reg = new ModelRegistry(path);
@@ -48,7 +45,9 @@ export const registerModel: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<CommonOptions & { model: string; csv: string; limit: string }>(ctx, async (opts) => {
-        const { reg, meta } = resolveModel(opts.model);
+        const { reg, meta } = await resolveModel(opts.model);
+        const { readNumericCsv, selectColumns } = await import('../../ml/data.ts');
+        const { loadPredictor } = await import('../../ml/artifacts/predictor.ts');
         const tableIn = readNumericCsv(opts.csv);
         const X = selectColumns(tableIn, meta.features, opts.csv);
         const predictor = await loadPredictor(reg, meta);
@@ -81,7 +80,11 @@ export const registerModel: CommandModule = (program, ctx) => {
     .action(
       action<DirOptions & { name: string; features?: string }>(ctx, async (opts, args) => {
         const [format, file] = args as [string, string];
-        const reg = registryFor(ctx, opts);
+        const reg = await registryFor(ctx, opts);
+        const { readJson, sha256 } = await import('../../ml/artifacts/registry.ts');
+        const { importXgboostJson } = await import('../../ml/artifacts/xgboost.ts');
+        const { loadOnnx } = await import('../../ml/artifacts/onnx.ts');
+        const { gbdtToJson } = await import('../../ml/tree/gbdt.ts');
         const given = opts.features?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
         let bytes: Buffer;
         try {
@@ -144,7 +147,7 @@ export const registerModel: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<DirOptions>(ctx, async (opts) => {
-        const reg = registryFor(ctx, opts);
+        const reg = await registryFor(ctx, opts);
         const all = reg.list();
         return {
           json: { dir: reg.dir, models: all },
@@ -161,7 +164,7 @@ export const registerModel: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<DirOptions>(ctx, async (opts, args) => {
-        const reg = registryFor(ctx, opts);
+        const reg = await registryFor(ctx, opts);
         const v = args[0] !== undefined ? Number(args[0]) : undefined;
         if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new BadInputError(`model show: version must be a positive integer, got "${args[0]}"`);
         const m = reg.metadata(v);

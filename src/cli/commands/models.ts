@@ -1,8 +1,5 @@
-import { openStore } from '../../adapters/store/openStore.ts';
 import type { Store } from '../../adapters/store/store.ts';
-import { buildModel } from '../../strategy/models/buildModel.ts';
-import { createModel, discardModel, getModel, listModels, publishModel } from '../../strategy/models/modelStore.ts';
-import { findPack, PACKS_DIR } from '../../strategy/packs/load.ts';
+import { PACKS_DIR } from '../../strategy/packs/packsDir.ts';
 import { action, commandConfig, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
 
@@ -18,6 +15,7 @@ export function userOf(ctx: CliContext, opts: UserOptions): string {
 
 /** Open the configured store, run `fn`, always close it. */
 export async function withStore<T>(ctx: CliContext, opts: CommonOptions, fn: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../../adapters/store/openStore.ts');
   const store = await openStore(commandConfig(ctx, opts));
   try {
     return await fn(store);
@@ -94,6 +92,9 @@ export const registerModels: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<CreateOptions>(ctx, async (opts) => {
+        const { findPack } = await import('../../strategy/packs/load.ts');
+        const { buildModel } = await import('../../strategy/models/buildModel.ts');
+        const { createModel } = await import('../../strategy/models/modelStore.ts');
         const { pack } = findPack(opts.pack, opts.dir);
         const spec = buildModel(pack, {
           name: opts.name,
@@ -114,6 +115,7 @@ export const registerModels: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<UserOptions>(ctx, async (opts) => {
+        const { listModels } = await import('../../strategy/models/modelStore.ts');
         const rows = await withStore(ctx, opts, (store) => listModels(store, userOf(ctx, opts)));
         const json = rows.map((r) => ({ id: r.id, name: r.name, pack: r.spec.pack.namespace, version: r.spec.pack.version, instrument: r.spec.instrument, status: r.status, created_at: r.createdAt }));
         return { json, human: table(['name', 'pack', 'instrument', 'status', 'created'], json.map((r) => [r.name, `${r.pack} ${r.version}`, r.instrument, r.status, r.created_at])) };
@@ -126,6 +128,7 @@ export const registerModels: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<UserOptions>(ctx, async (opts, args) => {
+        const { getModel } = await import('../../strategy/models/modelStore.ts');
         const m = await withStore(ctx, opts, (store) => getModel(store, userOf(ctx, opts), args[0]!));
         return { json: m, human: JSON.stringify(m, null, 2) };
       }),
@@ -140,6 +143,7 @@ export const registerModels: CommandModule = (program, ctx) => {
       .option('--json', 'print one JSON document')
       .action(
         action<CreateOptions>(ctx, async (opts, args) => {
+          const { discardModel, publishModel } = await import('../../strategy/models/modelStore.ts');
           const m = await withStore(ctx, opts, (store) => (verb === 'publish' ? publishModel : discardModel)(store, userOf(ctx, opts), args[0]!, opts.reason ?? ''));
           return { json: { id: m.id, name: m.name, action: verb }, human: `${verb === 'publish' ? 'published' : 'discarded'} model ${m.name}` };
         }),

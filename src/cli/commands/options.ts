@@ -1,8 +1,6 @@
 /** `tradepilot options price|iv|select`: Black-Scholes values, implied vol and contract selection. */
 import type { Command } from 'commander';
 import { BadInputError } from '../../core/errors.ts';
-import { polygonOptionChain } from '../../adapters/options/polygonOptions.ts';
-import { tradierExpirations, tradierOptionChain } from '../../adapters/options/tradierOptions.ts';
 import { blackScholes, type OptionType } from '../../options/blackScholes.ts';
 import { mid, pickContract, type OptionChain } from '../../options/chain.ts';
 import { selectExpiry } from '../../options/expiry.ts';
@@ -139,6 +137,7 @@ export const registerOptions: CommandModule = (program, ctx) => {
           const token = conf.TRADIER_TOKEN;
           if (!token) throw new BadInputError('TRADIER_TOKEN is not set');
           const cfg = { token, baseUrl: conf.TRADIER_BASE_URL };
+          const { tradierExpirations, tradierOptionChain } = await import('../../adapters/options/tradierOptions.ts');
           const list = await tradierExpirations(o.underlying, cfg);
           expiry = nearestListed(list, asOf, dte);
           chain = await tradierOptionChain(o.underlying, expiry, cfg);
@@ -147,6 +146,7 @@ export const registerOptions: CommandModule = (program, ctx) => {
           const conf = commandConfig(ctx, o);
           const apiKey = conf.POLYGON_API_KEY;
           if (!apiKey) throw new BadInputError('POLYGON_API_KEY is not set');
+          const { polygonOptionChain } = await import('../../adapters/options/polygonOptions.ts');
           chain = await polygonOptionChain(o.underlying, { apiKey, baseUrl: conf.POLYGON_BASE_URL }, { contractType: type });
           expiry = nearestListed([...new Set(chain.quotes.map((q) => q.expiry))], asOf, dte);
           if (o.spot !== undefined) chain.spot = req('spot', o.spot, 0);

@@ -1,4 +1,3 @@
-import { openStore } from '../../adapters/store/openStore.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
 import { positiveIntOption } from '../options.ts';
@@ -24,6 +23,7 @@ export const registerOrders: CommandModule = (program, ctx) => {
     .action(
       action<ListOpts>(ctx, async (opts) => {
         const limit = positiveIntOption('limit', opts.limit, 50);
+        const { openStore } = await import('../../adapters/store/openStore.ts');
         const store = await openStore(commandConfig(ctx, opts));
         try {
           let q = store.db.selectFrom('orders').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);

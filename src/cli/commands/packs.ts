@@ -1,7 +1,5 @@
 import { BadInputError } from '../../core/errors.ts';
-import { defaultModelSpec } from '../../strategy/models/modelSpec.ts';
-import { evaluateConfig, loadEvalContext } from '../../strategy/packs/evaluate.ts';
-import { findPack, loadPackFile, loadPacks, packFiles, PACKS_DIR } from '../../strategy/packs/load.ts';
+import { PACKS_DIR } from '../../strategy/packs/packsDir.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { pct, table } from '../output.ts';
 
@@ -20,6 +18,7 @@ export const registerPacks: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<PacksOptions>(ctx, async (opts) => {
+        const { loadPacks } = await import('../../strategy/packs/load.ts');
         const rows = loadPacks(opts.dir).map(({ pack }) => ({
           namespace: pack.namespace,
           version: pack.version,
@@ -43,6 +42,7 @@ export const registerPacks: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<PacksOptions>(ctx, async (opts, args) => {
+        const { findPack } = await import('../../strategy/packs/load.ts');
         const { pack, file } = findPack(args[0]!, opts.dir);
         const human = [
           `${pack.name} (${pack.namespace} ${pack.version}, format ${pack.format}) — ${file}`,
@@ -65,6 +65,7 @@ export const registerPacks: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<PacksOptions>(ctx, async (opts, args) => {
+        const { loadPackFile, packFiles } = await import('../../strategy/packs/load.ts');
         const files = packFiles(args[0] ?? PACKS_DIR);
         if (files.length === 0) throw new BadInputError(`no .yaml files in ${args[0]}`);
         const results = [];
@@ -72,6 +73,8 @@ export const registerPacks: CommandModule = (program, ctx) => {
           const { pack } = loadPackFile(f);
           const row: Record<string, unknown> = { file: f, namespace: pack.namespace, version: pack.version, valid: true };
           if (opts.backtest) {
+            const { defaultModelSpec } = await import('../../strategy/models/modelSpec.ts');
+            const { evaluateConfig, loadEvalContext } = await import('../../strategy/packs/evaluate.ts');
             const spec = defaultModelSpec(pack);
             const { metrics } = evaluateConfig(await loadEvalContext(spec), spec.params);
             Object.assign(row, { trades: metrics.trades, sharpe: metrics.sharpe, total_return: metrics.total_return, max_drawdown: metrics.max_drawdown });

@@ -1,14 +1,9 @@
 /** `tradepilot risk garch|copula|var|drift`: risk models on CSV columns. */
 import type { Command } from 'commander';
 import { BadInputError } from '../../core/errors.ts';
-import { empiricalTailDependence, fitCopula, tailDependence, type CopulaFamily } from '../../risk/copula/copula.ts';
-import { driftReport } from '../../risk/drift/drift.ts';
-import { fitGarch } from '../../risk/garch/fit.ts';
-import { annualise, forecastVariance, longRunVariance, volRegime } from '../../risk/garch/forecast.ts';
+import type { CopulaFamily } from '../../risk/copula/copula.ts';
 import type { GarchDist, GarchModel } from '../../risk/garch/spec.ts';
-import { readNumericCsv, toReturns } from '../../risk/io.ts';
-import { backtestVar, rollingVar, varHits } from '../../risk/var/backtest.ts';
-import { portfolioReturns, valueAtRisk, VarMethod } from '../../risk/var/var.ts';
+import { VarMethod } from '../../risk/var/varMethod.ts';
 import { action, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
 import { oneOf, optionalNumber as num } from '../options.ts';
@@ -18,7 +13,8 @@ function need(flag: string, v: string | undefined): string {
   return v;
 }
 
-function columnsOf(csv: string, list: string, prices: boolean): Map<string, Float64Array> {
+async function columnsOf(csv: string, list: string, prices: boolean): Promise<Map<string, Float64Array>> {
+  const { readNumericCsv, toReturns } = await import('../../risk/io.ts');
   const names = list
     .split(',')
     .map((s) => s.trim())
@@ -88,7 +84,9 @@ export const registerRisk: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<GarchOpts>(ctx, async (o) => {
-        const y = columnsOf(need('csv', o.csv), o.column, Boolean(o.prices)).get(o.column)!;
+        const y = (await columnsOf(need('csv', o.csv), o.column, Boolean(o.prices))).get(o.column)!;
+        const { fitGarch } = await import('../../risk/garch/fit.ts');
+        const { annualise, forecastVariance, longRunVariance, volRegime } = await import('../../risk/garch/forecast.ts');
         const fit = fitGarch(y, {
           model: oneOf<GarchModel>('model', o.model, ['garch', 'gjr', 'egarch']),
           dist: oneOf<GarchDist>('dist', o.dist, ['normal', 't']),
@@ -141,7 +139,8 @@ export const registerRisk: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<CopulaOpts>(ctx, async (o) => {
-        const cols = columnsOf(need('csv', o.csv), need('columns', o.columns), Boolean(o.prices));
+        const cols = await columnsOf(need('csv', o.csv), need('columns', o.columns), Boolean(o.prices));
+        const { empiricalTailDependence, fitCopula, tailDependence } = await import('../../risk/copula/copula.ts');
         const names = [...cols.keys()];
         const fam = oneOf<CopulaFamily>('family', o.family, ['gaussian', 't']);
         const fit = fitCopula([...cols.values()], fam);
@@ -180,14 +179,16 @@ export const registerRisk: CommandModule = (program, ctx) => {
       action<VarOpts>(ctx, async (o) => {
         const csv = need('csv', o.csv);
         const level = num('level', o.level, 0.5, 0.9999)!;
+        const { portfolioReturns, valueAtRisk } = await import('../../risk/var/var.ts');
+        const { backtestVar, rollingVar, varHits } = await import('../../risk/var/backtest.ts');
         let r: Float64Array;
         if (o.columns) {
-          const cols = columnsOf(csv, o.columns, Boolean(o.prices));
+          const cols = await columnsOf(csv, o.columns, Boolean(o.prices));
           const w = need('weights', o.weights).split(',').map((s, i) => num(`weights[${i}]`, s)!);
           r = portfolioReturns([...cols.values()], w);
         } else {
           const c = o.column ?? 'ret';
-          r = columnsOf(csv, c, Boolean(o.prices)).get(c)!;
+          r = (await columnsOf(csv, c, Boolean(o.prices))).get(c)!;
         }
         const methods = o.method === 'all' ? Object.values(VarMethod) : [oneOf<VarMethod>('method', o.method, Object.values(VarMethod))];
         const value = num('value', o.value);
@@ -224,6 +225,8 @@ export const registerRisk: CommandModule = (program, ctx) => {
     .action(
       action<DriftOpts>(ctx, async (o) => {
         const want = o.columns?.split(',').map((s) => s.trim());
+        const { readNumericCsv } = await import('../../risk/io.ts');
+        const { driftReport } = await import('../../risk/drift/drift.ts');
         const ref = readNumericCsv(need('reference', o.reference), want);
         const cur = readNumericCsv(need('current', o.current), want ?? [...ref.columns.keys()]);
         const rep = driftReport(ref.columns, cur.columns, {

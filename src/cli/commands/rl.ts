@@ -1,12 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { openStore } from '../../adapters/store/openStore.ts';
 import { BadInputError } from '../../core/errors.ts';
-import { readAgentFile } from '../../rl/agentFile.ts';
-import { backtestModel } from '../../rl/backtestModel.ts';
-import { storeDecisions } from '../../rl/decisionEvents.ts';
 import type { RlMetrics } from '../../rl/evaluate.ts';
-import { trainRl, type RlAgentKind, type TrainProgress } from '../../rl/train.ts';
+import type { RlAgentKind, TrainProgress } from '../../rl/train.ts';
 import { action, commandConfig, commandLogger, type CommandModule, type CommonOptions } from '../context.ts';
 import { optionalNumber, positiveIntOption } from '../options.ts';
 import { pct, table } from '../output.ts';
@@ -91,6 +87,7 @@ export const registerRl: CommandModule = (program, ctx) => {
         const cfg = commandConfig(ctx, opts);
         const log = commandLogger(cfg, ctx);
         const line = trainingLine(Boolean(opts.json), process.stderr, ctx.env);
+        const { trainRl } = await import('../../rl/train.ts');
         const res = await trainRl({
           agent, episodes, seed, instrument: opts.instrument, threads: positiveIntOption('threads', opts.threads, 1), finalDir: opts.finalDir ?? 'data/final', rawDir: opts.rawDir ?? 'data/raw',
           ...(opts.queue !== undefined || opts.workers !== undefined ? { rollouts: { queue: opts.queue, workers: optionalNumber('workers', opts.workers, 0, 64, true), shards: positiveIntOption('shards', opts.shards, 2) } } : {}),
@@ -104,6 +101,8 @@ export const registerRl: CommandModule = (program, ctx) => {
         let runId: string | null = null;
         let storeLocation: string | null = null;
         if (opts.store !== false) {
+          const { openStore } = await import('../../adapters/store/openStore.ts');
+          const { storeDecisions } = await import('../../rl/decisionEvents.ts');
           const store = await openStore(cfg);
           try {
             runId = await storeDecisions(store, res.decisions, { agent, instrument: res.report.instrument, model: out });
@@ -135,10 +134,14 @@ export const registerRl: CommandModule = (program, ctx) => {
     .action(
       action<BacktestOpts>(ctx, async (opts) => {
         const path = resolve(opts.model!);
+        const { readAgentFile } = await import('../../rl/agentFile.ts');
+        const { backtestModel } = await import('../../rl/backtestModel.ts');
         const file = readAgentFile(path);
         const { report, decisions } = backtestModel(file, path, { rawDir: opts.rawDir ?? 'data/raw', dataFile: opts.data });
         let runId: string | null = null;
         if (opts.store !== false) {
+          const { openStore } = await import('../../adapters/store/openStore.ts');
+          const { storeDecisions } = await import('../../rl/decisionEvents.ts');
           const store = await openStore(commandConfig(ctx, opts));
           try {
             runId = await storeDecisions(store, decisions, { agent: report.agent, instrument: report.instrument, model: path });

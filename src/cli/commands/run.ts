@@ -1,16 +1,10 @@
 import { userInfo } from 'node:os';
 import { BadInputError } from '../../core/errors.ts';
-import { createProvider, resolveProviderName } from '../../data/providers/index.ts';
-import { openLiveRuntime } from '../../live/runtime.ts';
-import { runMainJob } from '../../pipeline/mainJob.ts';
 import type { Answerer } from '../../pipeline/runConfirm.ts';
 import type { RunReport } from '../../pipeline/runReport.ts';
-import { resolveRunPack } from '../../pipeline/runPack.ts';
-import { confirmPrompt } from '../confirmPrompt.ts';
 import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
 import { listOption, numberOption, optionalNumber } from '../options.ts';
 import { pct, table } from '../output.ts';
-import { terminalProgress } from '../progress.ts';
 
 interface RunOpts extends CommonOptions {
   symbol?: string;
@@ -44,6 +38,8 @@ export const registerRun: CommandModule = (program, ctx) => {
       action<RunOpts>(ctx, async (opts) => {
         const cfg = commandConfig(ctx, opts);
         if (opts.yes && opts.confirm === false) throw new BadInputError('--yes and --no-confirm contradict each other: choose one');
+        const { resolveRunPack } = await import('../../pipeline/runPack.ts');
+        const { createProvider, resolveProviderName } = await import('../../data/providers/index.ts');
         const pack = resolveRunPack(opts.pack);
         let name;
         try {
@@ -61,8 +57,12 @@ export const registerRun: CommandModule = (program, ctx) => {
         const workers = optionalNumber('workers', opts.workers, 0, 16, true);
         const reportPath = opts.report === false ? null : (opts.report ?? `reports/run-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
         const interactive = !opts.json && !opts.yes && opts.confirm !== false && Boolean(process.stdin.isTTY) && Boolean((ctx.io.stdout as NodeJS.WriteStream).isTTY);
+        const { confirmPrompt } = await import('../confirmPrompt.ts');
         const prompt = interactive ? confirmPrompt(process.stdin, ctx.io.stderr) : undefined;
         const answer: Answerer | undefined = opts.yes ? async () => 'YES' : prompt?.answer;
+        const { openLiveRuntime } = await import('../../live/runtime.ts');
+        const { runMainJob } = await import('../../pipeline/mainJob.ts');
+        const { terminalProgress } = await import('../progress.ts');
         const runtime = await openLiveRuntime(cfg);
         try {
           const report = await runMainJob(

@@ -4,7 +4,6 @@
  * `scan train`: fit and save the ensemble and the six timeframe predictors,
  * with the held-out test metrics and the held-out backtest of the signals.
  */
-import { openStore } from '../../adapters/store/openStore.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { DEFAULT_RULES } from '../../strategy/scan/decision.ts';
 import { scanModelDir } from '../../strategy/scan/modelDir.ts';
@@ -16,7 +15,6 @@ import { parseTimestamp } from '../../core/time.ts';
 import { action, commandConfig, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
 import { numberOption, positiveIntOption } from '../options.ts';
 import { pct, table } from '../output.ts';
-import { terminalProgress } from '../progress.ts';
 
 interface ScanOpts extends CommonOptions {
   universe: string;
@@ -71,6 +69,7 @@ async function ensureModels(m: ScanModules, u: Universe, dir: string, asOf: numb
   const { loadScanModels, trainScanModels, saveScanModels, QUICK_ENSEMBLE, FULL_ENSEMBLE, QUICK_PREDICTOR, FULL_PREDICTOR } = m;
   const got = loadScanModels(dir);
   if (got) return { ...got, trained_now: false };
+  const { terminalProgress } = await import('../progress.ts');
   const trained = await trainScanModels({
     universe: u,
     asOf,
@@ -122,6 +121,7 @@ export const registerScan: CommandModule = (program, ctx) => {
           return { json: scanner, human: `${scanner.universe}: ${scanner.scanned} scanned, top ${scanner.results.length}\n${table(['symbol', 'score', 'trend', 'rsi', 'rvol', 'change', 'volume'], rows)}` };
         }
         const { models, report, trained_now } = await ensureModels(m, u, dir, asOf, true, ctx, Boolean(opts.json));
+        const { openStore } = await import('../../adapters/store/openStore.ts');
         const store = opts.store === false ? undefined : await openStore(cfg);
         try {
           const pl = new ScanPipeline({ provider: u.provider, benchmarks: u.benchmarks, models, store, rules });
@@ -163,6 +163,7 @@ export const registerScan: CommandModule = (program, ctx) => {
         // Two years of intraday history for the predictors (a mock universe otherwise keeps 80 days of minutes).
         const u = await resolveUniverse(opts.universe, { asOf, intradayDays: opts.quick ? 140 : 520 });
         const dir = opts.models ?? scanModelDir(cfg.MODEL_DIR, u.name);
+        const { terminalProgress } = await import('../progress.ts');
         const trained = await trainScanModels({
           universe: u,
           asOf,
@@ -193,6 +194,7 @@ export const registerScan: CommandModule = (program, ctx) => {
         const now = Date.now();
         const [{ resolveUniverse }, { recordOutcomes }] = await Promise.all([import('../../strategy/scan/universe.ts'), import('../../strategy/scan/outcomes.ts')]);
         const u = await resolveUniverse(opts.universe, { asOf: now });
+        const { openStore } = await import('../../adapters/store/openStore.ts');
         const store = await openStore(cfg);
         try {
           const r = await recordOutcomes(store, u.provider, now, positiveIntOption('horizon', opts.horizon, 20));

@@ -1,13 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { BadInputError, DataError } from '../../core/errors.ts';
-import { openQueue } from '../../research/jobs/openQueue.ts';
-import { customGrid, simpleGrid, SweepConfigSchema, type SweepConfig } from '../../research/sweep/grid.ts';
-import { leaderboardCsv, type LeaderboardRow } from '../../research/sweep/leaderboard.ts';
-import { runSweep, type SweepSummary } from '../../research/sweep/runSweep.ts';
-import { createSweep, getSweep, loadRows, setSweepStatus, type SweepRecord } from '../../research/sweep/sweepStore.ts';
-import { getModel } from '../../strategy/models/modelStore.ts';
-import { terminalProgress } from '../progress.ts';
+import type { SweepConfig } from '../../research/sweep/grid.ts';
+import type { LeaderboardRow } from '../../research/sweep/leaderboard.ts';
+import type { SweepSummary } from '../../research/sweep/runSweep.ts';
+import type { SweepRecord } from '../../research/sweep/sweepStore.ts';
 import { action, commandConfig, type CliContext, type CommandModule } from '../context.ts';
 import { pct, table } from '../output.ts';
 import { userOf, withStore, type UserOptions } from './models.ts';
@@ -27,7 +23,9 @@ interface SweepOptions extends UserOptions {
 /** PBO blocks (C(12,6) = 924 splits). */
 const PBO_BLOCKS = 12;
 
-function readConfig(file: string): SweepConfig {
+async function readConfig(file: string): Promise<SweepConfig> {
+  const { parse: parseYaml } = await import('yaml');
+  const { SweepConfigSchema } = await import('../../research/sweep/grid.ts');
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
@@ -61,6 +59,9 @@ function summaryResult(sw: SweepRecord, human: boolean): { json: unknown; human:
 }
 
 async function execute(ctx: CliContext, opts: SweepOptions, id: string): Promise<SweepRecord> {
+  const { openQueue } = await import('../../research/jobs/openQueue.ts');
+  const { runSweep } = await import('../../research/sweep/runSweep.ts');
+  const { terminalProgress } = await import('../progress.ts');
   const cfg = commandConfig(ctx, opts);
   const queue = await openQueue({ queue: opts.queue ?? cfg.REDIS_URL, workers: opts.workers === undefined ? undefined : Number(opts.workers) });
   const bar = terminalProgress(Boolean(opts.json));
@@ -113,7 +114,10 @@ export const registerSweep: CommandModule = (program, ctx) => {
         if (!opts.model) throw new BadInputError('--model is required (or use sweep status|cancel|resume|export)');
         if (opts.mode !== 'simple' && opts.mode !== 'custom') throw new BadInputError(`--mode must be simple or custom, got "${opts.mode}"`);
         if (opts.mode === 'custom' && !opts.config) throw new BadInputError('--mode custom needs --config FILE');
-        const config = opts.config ? readConfig(opts.config) : undefined;
+        const config = opts.config ? await readConfig(opts.config) : undefined;
+        const { customGrid, simpleGrid } = await import('../../research/sweep/grid.ts');
+        const { createSweep } = await import('../../research/sweep/sweepStore.ts');
+        const { getModel } = await import('../../strategy/models/modelStore.ts');
         const id = await withStore(ctx, opts, async (store) => {
           const model = await getModel(store, userOf(ctx, opts), opts.model!);
           const spec = model.spec;
@@ -133,6 +137,7 @@ export const registerSweep: CommandModule = (program, ctx) => {
     .action(
       action<SweepOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
+          const { getSweep, loadRows } = await import('../../research/sweep/sweepStore.ts');
           const sw = await getSweep(store, args[0]!);
           let done = 0;
           for (const rows of (await loadRows(store, sw.id)).values()) done += rows.length;
@@ -148,6 +153,7 @@ export const registerSweep: CommandModule = (program, ctx) => {
     .action(
       action<SweepOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
+          const { getSweep, setSweepStatus } = await import('../../research/sweep/sweepStore.ts');
           const sw = await getSweep(store, args[0]!);
           if (sw.status === 'done' || sw.status === 'cancelled') return { json: { id: sw.id, status: sw.status }, human: `sweep ${sw.id} is already ${sw.status}` };
           // A running sweep polls its status and stops within a second; one that is not running is cancelled here.
@@ -165,6 +171,7 @@ export const registerSweep: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<SweepOptions>(ctx, async (opts, args) => {
+        const { getSweep } = await import('../../research/sweep/sweepStore.ts');
         const id = await withStore(ctx, opts, async (store) => (await getSweep(store, args[0]!)).id);
         return summaryResult(await execute(ctx, opts, id), !opts.json);
       }),
@@ -177,6 +184,8 @@ export const registerSweep: CommandModule = (program, ctx) => {
     .action(
       action<SweepOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
+          const { getSweep } = await import('../../research/sweep/sweepStore.ts');
+          const { leaderboardCsv } = await import('../../research/sweep/leaderboard.ts');
           const sw = await getSweep(store, args[0]!);
           const s = sw.summary as SweepSummary | null;
           if (!s) throw new BadInputError(`sweep ${sw.id} is ${sw.status}; resume it before exporting`);

@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { BadInputError, DataError } from '../../core/errors.ts';
-import { newTraining } from '../../research/training/newTraining.ts';
-import { cancelTraining, discardTraining, publishTraining } from '../../research/training/publishTraining.ts';
-import { runTraining } from '../../research/training/runTraining.ts';
-import { parseSelection } from '../../research/training/selectConfigs.ts';
-import { TrainingGridSchema, type TrainingGrid } from '../../research/training/trainingGrid.ts';
-import { getTraining, loadFolds, type TrainingRecord } from '../../research/training/trainingStore.ts';
-import { trainingView } from '../../research/training/trainingView.ts';
+import type { Store } from '../../adapters/store/store.ts';
+import { BadInputError, DataError, NotFoundError } from '../../core/errors.ts';
+import type { TrainingGrid } from '../../research/training/trainingGrid.ts';
+import type { TrainingRecord } from '../../research/training/trainingStore.ts';
 import { action, commandConfig, type CliContext, type CommandModule } from '../context.ts';
 import { optionalNumber } from '../options.ts';
 import { table } from '../output.ts';
-import { terminalProgress } from '../progress.ts';
 import { userOf, withStore, type UserOptions } from './models.ts';
 
 interface TrainOptions extends UserOptions {
@@ -25,7 +19,9 @@ interface TrainOptions extends UserOptions {
   reason?: string;
 }
 
-function readGrid(file: string): TrainingGrid {
+async function readGrid(file: string): Promise<TrainingGrid> {
+  const { parse: parseYaml } = await import('yaml');
+  const { TrainingGridSchema } = await import('../../research/training/trainingGrid.ts');
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
@@ -37,7 +33,8 @@ function readGrid(file: string): TrainingGrid {
   return r.data;
 }
 
-function result(tr: TrainingRecord, warnings: string[] = []): { json: unknown; human: string; exitCode: 0 | 1 } {
+async function result(tr: TrainingRecord, warnings: string[] = []): Promise<{ json: unknown; human: string; exitCode: 0 | 1 }> {
+  const { trainingView } = await import('../../research/training/trainingView.ts');
   const v = trainingView(tr);
   const json = { ...v, warnings };
   const ok = tr.status === 'done' || tr.status === 'published' || tr.status === 'discarded';
@@ -54,7 +51,20 @@ function result(tr: TrainingRecord, warnings: string[] = []): { json: unknown; h
   return { json, human: lines.join('\n'), exitCode: ok ? 0 : 1 };
 }
 
+/** `latest` names the acting user's newest finished sweep (`--sweep latest`) or newest training; anything else is an id or a unique prefix. */
+async function resolveRef(store: Store, kind: 'sweep' | 'training', ref: string, user: string): Promise<string> {
+  if (ref !== 'latest') return ref;
+  const row =
+    kind === 'sweep'
+      ? await store.db.selectFrom('sweeps').select('id').where('user_id', '=', user).where('status', '=', 'done').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+      : await store.db.selectFrom('trainings').select('id').where('user_id', '=', user).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!row) throw new NotFoundError(`no ${kind === 'sweep' ? 'finished sweep' : 'training'} of user "${user}" yet`);
+  return row.id;
+}
+
 async function execute(ctx: CliContext, opts: TrainOptions, id: string): Promise<TrainingRecord> {
+  const { runTraining } = await import('../../research/training/runTraining.ts');
+  const { terminalProgress } = await import('../progress.ts');
   const bar = terminalProgress(Boolean(opts.json));
   const abort = new AbortController();
   const onSig = (): void => abort.abort();
@@ -85,7 +95,7 @@ export const registerTrain: CommandModule = (program, ctx) => {
   const train = program
     .command('train')
     .description('train boosted trees for PASS/MARGINAL sweep configurations (grid n_estimators x max_depth x learning_rate, purged 5-fold time-series CV)')
-    .option('--sweep <id>', 'finished sweep id (or a unique prefix)')
+    .option('--sweep <id>', 'finished sweep id (or a unique prefix; latest: your newest finished sweep)')
     .option('--select <ranks>', 'leaderboard ranks, e.g. 1,2')
     .option('--grid <file>', 'grid (YAML/JSON): n_estimators, max_depth, learning_rate lists')
     .option('--folds <n>', 'time-series folds (default 5)')
@@ -97,78 +107,85 @@ export const registerTrain: CommandModule = (program, ctx) => {
       action<TrainOptions>(ctx, async (opts) => {
         if (!opts.sweep) throw new BadInputError('--sweep is required (or use train status|publish|discard|cancel|resume)');
         if (!opts.select) throw new BadInputError('--select is required: leaderboard ranks such as 1,2');
+        const { parseSelection } = await import('../../research/training/selectConfigs.ts');
+        const { newTraining } = await import('../../research/training/newTraining.ts');
         const ranks = parseSelection(opts.select);
-        const grid = opts.grid ? readGrid(opts.grid) : undefined;
+        const grid = opts.grid ? await readGrid(opts.grid) : undefined;
         const folds = optionalNumber('folds', opts.folds, 2, 20, true);
         const embargoDays = optionalNumber('embargo-days', opts.embargoDays, 0, 30);
         const years = optionalNumber('years', opts.years, 0.25, 20);
         const cfg = commandConfig(ctx, opts);
-        const { training, warnings } = await withStore(ctx, opts, (store) => newTraining(store, { userId: userOf(ctx, opts), sweepId: opts.sweep!, ranks, modelDir: cfg.MODEL_DIR, grid, folds, embargoDays, years }));
+        const { training, warnings } = await withStore(ctx, opts, async (store) => newTraining(store, { userId: userOf(ctx, opts), sweepId: await resolveRef(store, 'sweep', opts.sweep!, userOf(ctx, opts)), ranks, modelDir: cfg.MODEL_DIR, grid, folds, embargoDays, years }));
         for (const w of warnings) ctx.io.stderr.write(`warning: ${w}\n`);
-        return result(await execute(ctx, opts, training.id), warnings);
+        return await result(await execute(ctx, opts, training.id), warnings);
       }),
     );
   train
     .command('status')
-    .argument('<id>', 'training id (or a unique prefix)')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
-          const tr = await getTraining(store, args[0]!);
+          const { getTraining, loadFolds } = await import('../../research/training/trainingStore.ts');
+          const tr = await getTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)));
           const saved = (await loadFolds(store, tr.id)).size;
           const total = tr.plan.configs.length * tr.plan.folds;
-          const r = result(tr);
+          const r = await result(tr);
           return { json: { ...(r.json as object), done: saved, total }, human: `training ${tr.id}: ${tr.status}, ${saved} of ${total} (configuration, fold) units saved${r.human.includes('\n') ? `\n${r.human}` : ''}` };
         }),
       ),
     );
   train
     .command('publish')
-    .argument('<id>', 'training id')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--rank <n>', 'publish this trained rank instead of the best')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
-          const tr = await publishTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`, optionalNumber('rank', opts.rank, 1, Infinity, true));
-          return { ...result(tr), human: `published training ${tr.id}: rank ${tr.publication.rank} (registry v${tr.publication.version}) now generates alerts` };
+          const { publishTraining } = await import('../../research/training/publishTraining.ts');
+          const tr = await publishTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)), `cli:${userOf(ctx, opts)}`, optionalNumber('rank', opts.rank, 1, Infinity, true));
+          return { ...(await result(tr)), human: `published training ${tr.id}: rank ${tr.publication.rank} (registry v${tr.publication.version}) now generates alerts` };
         }),
       ),
     );
   train
     .command('discard')
-    .argument('<id>', 'training id')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--reason <text>', 'why (kept in the audit trail)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
-          const tr = await discardTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`, opts.reason ?? '');
-          return { ...result(tr), human: `discarded training ${tr.id}: artifacts in ${tr.dir} deleted` };
+          const { discardTraining } = await import('../../research/training/publishTraining.ts');
+          const tr = await discardTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)), `cli:${userOf(ctx, opts)}`, opts.reason ?? '');
+          return { ...(await result(tr)), human: `discarded training ${tr.id}: artifacts in ${tr.dir} deleted` };
         }),
       ),
     );
   train
     .command('cancel')
-    .argument('<id>', 'training id')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) =>
         withStore(ctx, opts, async (store) => {
-          const tr = await cancelTraining(store, args[0]!, `cli:${userOf(ctx, opts)}`);
+          const { cancelTraining } = await import('../../research/training/publishTraining.ts');
+          const tr = await cancelTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)), `cli:${userOf(ctx, opts)}`);
           return { json: { id: tr.id, status: tr.status }, human: `training ${tr.id}: ${tr.status}` };
         }),
       ),
     );
   train
     .command('resume')
-    .argument('<id>', 'training id')
+    .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) => {
-        const id = await withStore(ctx, opts, async (store) => (await getTraining(store, args[0]!)).id);
-        return result(await execute(ctx, opts, id));
+        const { getTraining } = await import('../../research/training/trainingStore.ts');
+        const id = await withStore(ctx, opts, async (store) => (await getTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)))).id);
+        return await result(await execute(ctx, opts, id));
       }),
     );
 };

@@ -9,11 +9,11 @@ import type { Sleep } from '../retry.ts';
 import type { FetchFn } from '../../adapters/data/http.ts';
 import { CsvProvider } from './csv.ts';
 import { MockProvider } from './mock.ts';
+import { PROVIDER_NAMES, type ProviderName } from './providerNames.ts';
 import { SampleProvider } from './sample.ts';
 
 /** Every provider name `--provider` accepts. */
-export const PROVIDER_NAMES = ['sample', 'csv', 'mock', 'yahoo', 'alpaca', 'polygon', 'schwab'] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+export { PROVIDER_NAMES, type ProviderName };
 
 /** Requests per minute each remote allows on a free plan (Polygon free: 5/min; Schwab: 120/min; Alpaca: 200/min). */
 export const RATE_LIMITS: Readonly<Record<'yahoo' | 'alpaca' | 'polygon' | 'schwab', number>> = { yahoo: 60, alpaca: 200, polygon: 5, schwab: 120 };

@@ -8,10 +8,10 @@ import { normPdf, normQuantile } from '../../core/math/normal.ts';
 import { fitGarch } from '../garch/fit.ts';
 import { standardisedResiduals } from '../garch/forecast.ts';
 import type { GarchSpec } from '../garch/spec.ts';
+import { VarMethod } from './varMethod.ts';
 
 /** VaR methods. */
-export const VarMethod = { historical: 'historical', normal: 'normal', cornishFisher: 'cornish-fisher', fhs: 'fhs' } as const;
-export type VarMethod = (typeof VarMethod)[keyof typeof VarMethod];
+export { VarMethod };
 
 /** VaR and ES at a confidence level, as positive losses in return units. */
 export interface VarResult {

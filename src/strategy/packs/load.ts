@@ -1,13 +1,13 @@
 /** Pack files on disk: the official packs in `packs/`, or any directory or file. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '../../core/errors.ts';
 import type { Pack } from './schema.ts';
+import { PACKS_DIR } from './packsDir.ts';
 import { parsePack } from './validate.ts';
 
 /** The official packs shipped with tradepilot. */
-export const PACKS_DIR = fileURLToPath(new URL('../../../packs/', import.meta.url));
+export { PACKS_DIR };
 
 /** A pack and the file it came from. */
 export interface LoadedPack {
