@@ -26,6 +26,7 @@ export interface Harness {
   confirmations: ConfirmationService;
   apiKeys: ApiKeyService;
   keys: { user: string; premium: string; admin: string };
+  keyIds: { user: string; premium: string; admin: string };
   close(): Promise<void>;
 }
 
@@ -47,11 +48,14 @@ export async function makeHarness(opts: { options?: Partial<ServerOptions>; conf
     },
   });
   const apiKeys = new ApiKeyService(store, clock);
-  const keys = {
-    user: (await apiKeys.create('test user', 'user')).key,
-    premium: (await apiKeys.create('test premium', 'premium')).key,
-    admin: (await apiKeys.create('test admin', 'admin')).key,
+  const made = {
+    user: await apiKeys.create('test user', 'user'),
+    premium: await apiKeys.create('test premium', 'premium'),
+    admin: await apiKeys.create('test admin', 'admin'),
   };
+  const keys = { user: made.user.key, premium: made.premium.key, admin: made.admin.key };
+  // The owner id each key's resources are stored under (see src/server/owner.ts).
+  const keyIds = { user: made.user.info.id, premium: made.premium.info.id, admin: made.admin.info.id };
   const app = await buildServer({ store, clock, config, gate, confirmations, apiKeys, options: opts.options, ...opts.deps }, opts.modules);
   return {
     app,
@@ -63,6 +67,7 @@ export async function makeHarness(opts: { options?: Partial<ServerOptions>; conf
     confirmations,
     apiKeys,
     keys,
+    keyIds,
     async close() {
       await app.close();
       await store.close();

@@ -59,8 +59,8 @@ describe('training routes', () => {
     h = await makeHarness({ config: { MODEL_DIR: mkdtempSync(join(tmpdir(), 'tp-train-api-')) }, deps: { training: runner }, options: { ssePollMs: 20 } });
     await h.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(h.app.server!.address() as AddressInfo).port}`;
-    // One finished sweep for the user key's user ("test user", the key's name) and one for someone else.
-    for (const user of ['test user', 'someone']) {
+    // One finished sweep owned by the user key and one by someone else.
+    for (const user of [h.keyIds.user, 'someone']) {
       const spec = buildModel(findPack('trendkeeper').pack, { name: 'tk' });
       const m = await createModel(h.store, user, spec);
       const combos = customGrid(spec.params, { grid: { threshold: [0.5, 0.6], top_pct: [0.3, 0.5], hold_days: [2, 3, 5], entry_type: ['level'] } }, spec.instrument, 3);
@@ -74,13 +74,13 @@ describe('training routes', () => {
   });
 
   it('401 without a key, 400 for a bad body or a FAIL row, 403 for another user\'s sweep', async () => {
-    const body = { sweep: sweeps['test user']!.id, select: [sweeps['test user']!.pass[0]!], grid: SMALL };
+    const body = { sweep: sweeps[h.keyIds.user]!.id, select: [sweeps[h.keyIds.user]!.pass[0]!], grid: SMALL };
     expect((await call('POST', '/training', undefined, body)).statusCode).toBe(401);
     const empty = await call('POST', '/training', h.keys.user, { ...body, select: [] });
     expect(empty.statusCode).toBe(400);
     expect(empty.json().error.field).toBe('select');
     expect((await call('POST', '/training', h.keys.user, { ...body, extra: 1 })).statusCode).toBe(400);
-    const fail = await call('POST', '/training', h.keys.user, { ...body, select: [sweeps['test user']!.fail] });
+    const fail = await call('POST', '/training', h.keys.user, { ...body, select: [sweeps[h.keyIds.user]!.fail] });
     expect(fail.statusCode).toBe(400);
     expect(fail.json().error.message).toMatch(/FAILs its gates/);
     expect((await call('POST', '/training', h.keys.user, { ...body, sweep: sweeps.someone!.id })).statusCode).toBe(403);
@@ -88,7 +88,7 @@ describe('training routes', () => {
   });
 
   it('POST starts a training; its events stream until it completes; status, results, publish, discard', async () => {
-    const s = sweeps['test user']!;
+    const s = sweeps[h.keyIds.user]!;
     const started = await call('POST', '/training', h.keys.user, { sweep: s.id, select: s.pass.slice(0, 2), grid: SMALL, folds: 3 });
     expect(started.statusCode).toBe(202);
     const id = started.json().id as string;
@@ -127,7 +127,7 @@ describe('training routes', () => {
   });
 
   it('DELETE on a running training cancels it', async () => {
-    const s = sweeps['test user']!;
+    const s = sweeps[h.keyIds.user]!;
     const started = await call('POST', '/training', h.keys.user, { sweep: s.id, select: [s.pass[0]!], grid: { n_estimators: [200], max_depth: [7], learning_rate: [0.1] } });
     const id = started.json().id as string;
     const del = await call('DELETE', `/training/${id}`, h.keys.user);

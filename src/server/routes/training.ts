@@ -12,6 +12,7 @@ import { trainingView, TrainingViewSchema } from '../../research/training/traini
 import { actorOf } from '../auth/authenticate.ts';
 import { errorResponses, HttpError } from '../httpErrors.ts';
 import type { RouteModule } from '../routeModule.ts';
+import { ownerOf } from '../owner.ts';
 import { securityHeadersFor } from '../securityHeaders.ts';
 import { sseFrame } from './stream.ts';
 
@@ -34,15 +35,10 @@ const CreateBody = z.strictObject({
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const TERMINAL = new Set(['training.completed', 'training.cancelled', 'training.failed', 'training.discarded']);
 
-/** The user an API key acts as: the key's name (a CLI user's `--user`), so both see the same sweeps and trainings. */
-export function apiUser(req: FastifyRequest): string {
-  return req.principal?.name ?? 'anonymous';
-}
-
 /** The training, if this key may see it: its owner, or an admin key (403 otherwise). */
 async function owned(req: FastifyRequest, store: Parameters<typeof getTraining>[0], id: string): Promise<TrainingRecord> {
   const tr = await getTraining(store, id);
-  if (req.principal?.role !== 'admin' && tr.userId !== apiUser(req)) throw new HttpError(403, ErrorCode.FORBIDDEN, `training ${tr.id} belongs to another user`);
+  if (req.principal?.role !== 'admin' && tr.userId !== ownerOf(req)) throw new HttpError(403, ErrorCode.FORBIDDEN, `training ${tr.id} belongs to another user`);
   return tr;
 }
 
@@ -79,7 +75,7 @@ export const trainingRoutes: RouteModule = {
       async (req, reply) => {
         const b = req.body;
         const sw = await getSweep(store, b.sweep);
-        if (req.principal?.role !== 'admin' && sw.userId !== apiUser(req)) throw new HttpError(403, ErrorCode.FORBIDDEN, `sweep ${sw.id} belongs to another user`);
+        if (req.principal?.role !== 'admin' && sw.userId !== ownerOf(req)) throw new HttpError(403, ErrorCode.FORBIDDEN, `sweep ${sw.id} belongs to another user`);
         const { training, warnings } = await newTraining(store, { userId: sw.userId, sweepId: sw.id, ranks: b.select, modelDir: deps.config.MODEL_DIR, grid: b.grid, folds: b.folds, embargoDays: b.embargo_days, years: b.years });
         runner.start(store, training.id);
         return reply.code(202).send(await withProgress(training, warnings));
