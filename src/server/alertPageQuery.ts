@@ -36,17 +36,44 @@ export class AlertPageQuery {
     const params: (string | number)[] = [];
     let shape = '';
     // Each present filter adds one fixed clause; the shape string names them in order.
-    if (f.symbol !== undefined) (shape += 's'), params.push(f.symbol);
-    if (f.kind !== undefined) (shape += 'k'), params.push(f.kind);
-    if (f.modelId !== undefined) (shape += 'm'), params.push(f.modelId);
-    if (f.since !== undefined) (shape += 'f'), params.push(f.since);
-    if (f.until !== undefined) (shape += 'u'), params.push(f.until);
+    if (f.symbol !== undefined) {
+      shape += 's';
+      params.push(f.symbol);
+    }
+    if (f.kind !== undefined) {
+      shape += 'k';
+      params.push(f.kind);
+    }
+    if (f.modelId !== undefined) {
+      shape += 'm';
+      params.push(f.modelId);
+    }
+    if (f.since !== undefined) {
+      shape += 'f';
+      params.push(f.since);
+    }
+    if (f.until !== undefined) {
+      shape += 'u';
+      params.push(f.until);
+    }
     if (f.status === 'acknowledged') shape += 'A';
-    else if (f.status === 'open') (shape += 'O'), params.push(nowIso);
-    else if (f.status === 'expired') (shape += 'E'), params.push(nowIso);
-    if (f.cursor !== undefined) (shape += 'c'), params.push(f.cursor[0], f.cursor[1]);
+    else if (f.status === 'open') {
+      shape += 'O';
+      params.push(nowIso);
+    }
+    else if (f.status === 'expired') {
+      shape += 'E';
+      params.push(nowIso);
+    }
+    if (f.cursor !== undefined) {
+      shape += 'c';
+      params.push(f.cursor[0], f.cursor[1]);
+    }
     params.push(f.limit + 1);
-    if (f.offset !== undefined) (shape += 'o'), params.push(f.offset);
+    if (f.offset !== undefined) {
+      shape += 'o';
+      params.push(f.offset);
+    }
     let sql = this.texts.get(shape);
     if (sql === undefined) {
       sql = this.text(shape);

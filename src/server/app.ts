@@ -86,16 +86,16 @@ export async function buildServer(deps: ServerDeps, modules: readonly RouteModul
 
   if (options.rateLimitRedis) {
     await app.register(rateLimit, {
-    global: true,
-    // After auth (onRequest), so the limit is the key's: keyed by its hash, sized by its role.
-    hook: 'preHandler',
-    timeWindow: options.rateWindowMs,
-    max: (req) => options.rateLimits[req.principal?.role ?? 'anonymous'],
-    keyGenerator: (req) => (req.principal ? `key:${req.principal.keyHash}` : `ip:${req.ip}`),
-    redis: options.rateLimitRedis,
-    nameSpace: 'tradepilot-rl:',
-    errorResponseBuilder: (_req, c) => new HttpError(429, ErrorCode.RATE_LIMITED, `rate limit of ${c.max} requests per ${c.after} exceeded; retry in ${Math.ceil(c.ttl / 1000)} s`),
-    });
+      global: true,
+      // After auth (onRequest), so the limit is the key's: keyed by its hash, sized by its role.
+      hook: 'preHandler',
+      timeWindow: options.rateWindowMs,
+      max: (req) => options.rateLimits[req.principal?.role ?? 'anonymous'],
+      keyGenerator: (req) => (req.principal ? `key:${req.principal.keyHash}` : `ip:${req.ip}`),
+      redis: options.rateLimitRedis,
+      nameSpace: 'tradepilot-rl:',
+      errorResponseBuilder: (_req, c) => new HttpError(429, ErrorCode.RATE_LIMITED, `rate limit of ${c.max} requests per ${c.after} exceeded; retry in ${Math.ceil(c.ttl / 1000)} s`),
+      });
   } else {
     installRateLimit(app, options, () => deps.clock.now());
   }
