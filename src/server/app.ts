@@ -11,6 +11,7 @@ import { installCors } from './cors.ts';
 import { DEFAULT_SERVER_OPTIONS, type ServerDeps, type ServerOptions } from './deps.ts';
 import { EventTail } from './eventTail.ts';
 import { HttpError, installErrorHandlers } from './httpErrors.ts';
+import { RateLimiter } from './rateLimiter.ts';
 import { ServerMetrics } from './metrics.ts';
 import type { RouteModule, ServerContext, ZodApp } from './routeModule.ts';
 import { routeModules } from './routes/index.ts';
@@ -62,9 +63,18 @@ export async function buildServer(deps: ServerDeps, modules: readonly RouteModul
   installAuth(app, apiKeys);
   installAudit(app, deps.store, () => deps.clock.now());
   installSecurityHeaders(app, headers);
+  // One histogram child per (method, route, status), looked up by a flat key: prom-client hashes a label object on every observe.
+  const durations = new Map<string, { observe(v: number): void }>();
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const k = `${req.method} ${reply.statusCode} ${route}`;
+    let h = durations.get(k);
+    if (h === undefined) {
+      h = metrics.httpDuration.labels({ method: req.method, route, status: String(reply.statusCode) });
+      // Bounded by routes x methods x statuses; unmatched paths share one label.
+      durations.set(k, h);
+    }
+    h.observe(reply.elapsedTime / 1000);
     // Mutations and failures at info, plain reads at debug (a busy listing would flood the log); the
     // line is built only when it will be written, as this runs on every response.
     const level = req.method !== 'GET' || reply.statusCode >= 400 ? 'info' : 'debug';
@@ -75,16 +85,21 @@ export async function buildServer(deps: ServerDeps, modules: readonly RouteModul
   });
   app.addHook('onClose', async () => tail.close());
 
-  await app.register(rateLimit, {
-    global: true,
-    // After auth (onRequest), so the limit is the key's: keyed by its hash, sized by its role.
-    hook: 'preHandler',
-    timeWindow: options.rateWindowMs,
-    max: (req) => options.rateLimits[req.principal?.role ?? 'anonymous'],
-    keyGenerator: (req) => (req.principal ? `key:${req.principal.keyHash}` : `ip:${req.ip}`),
-    ...(options.rateLimitRedis ? { redis: options.rateLimitRedis, nameSpace: 'tradepilot-rl:' } : {}),
-    errorResponseBuilder: (_req, c) => new HttpError(429, ErrorCode.RATE_LIMITED, `rate limit of ${c.max} requests per ${c.after} exceeded; retry in ${Math.ceil(c.ttl / 1000)} s`),
-  });
+  if (options.rateLimitRedis) {
+    await app.register(rateLimit, {
+      global: true,
+      // After auth (onRequest), so the limit is the key's: keyed by its hash, sized by its role.
+      hook: 'preHandler',
+      timeWindow: options.rateWindowMs,
+      max: (req) => options.rateLimits[req.principal?.role ?? 'anonymous'],
+      keyGenerator: (req) => (req.principal ? `key:${req.principal.keyHash}` : `ip:${req.ip}`),
+      redis: options.rateLimitRedis,
+      nameSpace: 'tradepilot-rl:',
+      errorResponseBuilder: (_req, c) => new HttpError(429, ErrorCode.RATE_LIMITED, `rate limit of ${c.max} requests per ${c.after} exceeded; retry in ${Math.ceil(c.ttl / 1000)} s`),
+      });
+  } else {
+    installRateLimit(app, options, () => deps.clock.now());
+  }
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -110,6 +125,26 @@ export async function buildServer(deps: ServerDeps, modules: readonly RouteModul
   }
   await app.ready();
   return app as unknown as ZodApp;
+}
+
+/**
+ * Per-key limits counted in this process (one API instance): a synchronous
+ * preHandler (after auth, so the limit is the key's: keyed by its hash, sized
+ * by its role) with the same headers and 429 as @fastify/rate-limit, which
+ * serves the Redis-shared case. Routes opt out with `config: { rateLimit: false }` (streams).
+ */
+function installRateLimit(app: ZodApp, options: ServerOptions, now: () => number): void {
+  const limiter = new RateLimiter(options.rateWindowMs);
+  const windowS = Math.round(options.rateWindowMs / 1000);
+  app.addHook('preHandler', (req, reply, done) => {
+    if ((req.routeOptions.config as { rateLimit?: unknown } | undefined)?.rateLimit === false) return done();
+    const max = options.rateLimits[req.principal?.role ?? 'anonymous'];
+    const v = limiter.hit(req.principal ? `key:${req.principal.keyHash}` : `ip:${req.ip}`, max, now());
+    reply.header('x-ratelimit-limit', max).header('x-ratelimit-remaining', v.remaining).header('x-ratelimit-reset', v.resetSeconds);
+    if (v.allowed) return done();
+    reply.header('retry-after', v.resetSeconds);
+    done(new HttpError(429, ErrorCode.RATE_LIMITED, `rate limit of ${max} requests per ${windowS} s exceeded; retry in ${v.resetSeconds} s`));
+  });
 }
 
 /** The OpenAPI document of a built server (for docs generation and tests). */

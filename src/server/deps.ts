@@ -34,6 +34,10 @@ export interface ServerOptions {
   sseHeartbeatMs: number;
   /** Per-check timeout of /health. */
   healthTimeoutMs: number;
+  /** Bytes of GET /alerts pages cached (invalidated on every alert write); 0 turns the cache off. */
+  alertPageCacheBytes: number;
+  /** On PostgreSQL (where other processes' commits go unseen), the longest a cached GET /alerts page is served. */
+  alertPageCacheTtlMs: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -46,6 +50,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   ssePollMs: 250,
   sseHeartbeatMs: 15_000,
   healthTimeoutMs: 2_000,
+  alertPageCacheBytes: 32 << 20,
+  alertPageCacheTtlMs: 1_000,
 });
 
 /**

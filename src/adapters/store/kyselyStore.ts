@@ -11,7 +11,13 @@ export class KyselyStore implements Store {
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     readonly location: string,
-  ) {}
+    counter?: () => number,
+  ) {
+    if (counter) this.changeCounter = counter;
+  }
+
+  /** See {@link Store.changeCounter}: set by the SQLite adapter only. */
+  changeCounter?: () => number;
 
   /** Bring the schema up to date; safe to call on every start. */
   async migrate(): Promise<void> {

@@ -24,7 +24,9 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
     throw new TradepilotError(ErrorCode.STORE_FAILED, `${path}: cannot open SQLite database: ${(err as Error).message}`, undefined, { cause: err });
   }
   const db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }) });
-  const store = new KyselyStore(db, 'sqlite', path);
+  // data_version moves when another connection commits; read straight off the handle (no query building, no connection queue).
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  const store = new KyselyStore(db, 'sqlite', path, () => dataVersion.get() as number);
   await store.migrate();
   return store;
 }

@@ -50,6 +50,12 @@ export interface Store {
   events(q?: EventQuery): Promise<EventRecord[]>;
   /** Run `fn` in a transaction; a throw rolls everything back. */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * A number that changes whenever another connection (another process) has
+   * committed to the database since the last call; absent where the database
+   * cannot tell cheaply (PostgreSQL). SQLite's `PRAGMA data_version`.
+   */
+  changeCounter?(): number;
   getValue<T = unknown>(key: string): Promise<T | undefined>;
   setValue(key: string, value: unknown, trx?: Transaction<Database>): Promise<void>;
   close(): Promise<void>;

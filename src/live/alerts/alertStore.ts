@@ -3,6 +3,7 @@ import type { AlertsTable } from '../../adapters/store/schema.ts';
 import type { NewEvent, Store } from '../../adapters/store/store.ts';
 import type { Alert } from '../../core/alert.ts';
 import type { Clock } from '../../core/time.ts';
+import { bumpAlertGeneration } from './alertGeneration.ts';
 import { alertTicker } from './alertSchema.ts';
 import type { AlertBatch } from './alertEngine.ts';
 
@@ -37,10 +38,15 @@ export class AlertStore {
     if (rows.length === 0 && events.length === 0) return 0;
     // One event per save names the stored alerts, so live followers (GET /alerts/stream) see them in order.
     if (rows.length > 0) events.push({ type: 'alert.stored', payload: { alert_ids: rows.map((r) => r.alert_id) }, time: this.clock.now() });
-    await this.store.transaction(async (trx) => {
-      for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('alerts').values(rows.slice(i, i + CHUNK)).execute();
-      if (events.length > 0) await this.store.append(events, trx);
-    });
+    try {
+      await this.store.transaction(async (trx) => {
+        for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('alerts').values(rows.slice(i, i + CHUNK)).execute();
+        if (events.length > 0) await this.store.append(events, trx);
+      });
+    } finally {
+      // After the commit: cached alert pages (GET /alerts) read before it are stale from here on.
+      if (rows.length > 0) bumpAlertGeneration(this.store);
+    }
     return rows.length;
   }
 

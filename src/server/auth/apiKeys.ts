@@ -88,6 +88,17 @@ export class ApiKeyService {
     return toInfo(row);
   }
 
+  /**
+   * The verdict on a key from the cache alone, without waiting: the principal,
+   * null (unknown, malformed or revoked), or undefined when the store must be
+   * asked ({@link verify}). Lets the auth hook stay synchronous for known keys.
+   */
+  verifyCached(key: string): Principal | null | undefined {
+    if (!KEY_RE.test(key)) return null;
+    const hit = this.cache.get(hashApiKey(key));
+    return hit && this.clock.now() - hit.at < this.cacheMs ? hit.principal : undefined;
+  }
+
   /** The principal of a presented key, or null when it is unknown, malformed or revoked. */
   async verify(key: string): Promise<Principal | null> {
     if (!KEY_RE.test(key)) return null;

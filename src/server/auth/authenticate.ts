@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../core/errors.ts';
 import { HttpError } from '../httpErrors.ts';
 import type { ApiKeyService, Principal } from './apiKeys.ts';
@@ -40,17 +40,34 @@ export function routeAuth(req: FastifyRequest): RouteAuth {
  */
 export function installAuth(app: FastifyInstance, keys: ApiKeyService): void {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (req, reply) => {
-    const need = routeAuth(req);
+  // Callback style: a key verified within the cache window is decided synchronously (no promise per request).
+  app.addHook('onRequest', (req, reply, done) => {
     const key = presentedKey(req);
-    if (key !== undefined) req.principal = await keys.verify(key);
-    if (need === 'public') return;
-    if (!req.principal) {
-      reply.header('www-authenticate', 'Bearer realm="tradepilot"');
-      throw new HttpError(401, ErrorCode.UNAUTHORIZED, key === undefined ? 'an API key is required (Authorization: Bearer <key> or X-API-Key)' : 'invalid or revoked API key');
+    const cached = key === undefined ? null : keys.verifyCached(key);
+    if (cached !== undefined) {
+      req.principal = cached;
+      return done(refusal(req, reply, key));
     }
-    if (!roleAtLeast(req.principal.role, need)) throw new HttpError(403, ErrorCode.FORBIDDEN, `this route needs role ${need}; key ${req.principal.keyId} has role ${req.principal.role}`);
+    keys.verify(key!).then(
+      (p) => {
+        req.principal = p;
+        done(refusal(req, reply, key));
+      },
+      (err: Error) => done(err),
+    );
   });
+}
+
+/** The 401 or 403 for a request whose principal is settled, or undefined when it may go on. */
+function refusal(req: FastifyRequest, reply: FastifyReply, key: string | undefined): HttpError | undefined {
+  const need = routeAuth(req);
+  if (need === 'public') return undefined;
+  if (!req.principal) {
+    reply.header('www-authenticate', 'Bearer realm="tradepilot"');
+    return new HttpError(401, ErrorCode.UNAUTHORIZED, key === undefined ? 'an API key is required (Authorization: Bearer <key> or X-API-Key)' : 'invalid or revoked API key');
+  }
+  if (!roleAtLeast(req.principal.role, need)) return new HttpError(403, ErrorCode.FORBIDDEN, `this route needs role ${need}; key ${req.principal.keyId} has role ${req.principal.role}`);
+  return undefined;
 }
 
 /** The actor string for events written on a request's behalf (the key id, never the key). */

@@ -1,11 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { Selectable } from 'kysely';
+import { CompiledQuery, type Selectable } from 'kysely';
 import type { AlertsTable } from '../../adapters/store/schema.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import { alertPerformance } from '../../live/alerts/alertPerformance.ts';
 import { FutureAlertSchema, OptionAlertSchema, StockAlertSchema } from '../../live/alerts/alertSchema.ts';
+import { bumpAlertGeneration } from '../../live/alerts/alertGeneration.ts';
+import { AlertPageCache, etagMatches } from '../alertPageCache.ts';
+import { AlertPageQuery } from '../alertPageQuery.ts';
 import { AlertRecords, type StoredAlert } from '../alertRecords.ts';
 import { actorOf } from '../auth/authenticate.ts';
 import { errorResponses, HttpError } from '../httpErrors.ts';
@@ -80,8 +83,6 @@ const AckResult = z
 type Row = Pick<Selectable<AlertsTable>, 'alert_id' | 'timestamp' | 'valid_until' | 'created_at' | 'acknowledged_at' | 'acknowledged_by' | 'record'>;
 type Ack = Pick<Row, 'acknowledged_at' | 'acknowledged_by'>;
 const COLUMNS = ['alert_id', 'timestamp', 'valid_until', 'created_at', 'acknowledged_at', 'acknowledged_by', 'record'] as const;
-/** What a listing reads per alert: ids and acknowledgements (from the covering index `alerts_page`); the rest is cached. */
-const PAGE_COLUMNS = ['alert_id', 'acknowledged_at', 'acknowledged_by'] as const;
 
 function statusOf(ack: Ack, validUntil: string, nowIso: string): AlertStatus {
   if (ack.acknowledged_at !== null) return 'acknowledged';
@@ -100,6 +101,17 @@ export function alertItemJson(id: string, ack: Ack, s: StoredAlert, nowIso: stri
   return `{"id":${JSON.stringify(id)},"status":"${statusOf(ack, s.valid_until, nowIso)}","createdAt":${JSON.stringify(s.created_at)},"acknowledgedAt":${at},"acknowledgedBy":${by},"alert":${s.record}}`;
 }
 
+const ListQuery = z.object({
+  ...pageQuery,
+  symbol: symbol.optional().describe('ticker (the underlying of an option alert)'),
+  status: z.enum(['open', 'acknowledged', 'expired']).optional(),
+  kind: z.enum(['stock', 'option', 'future']).optional().describe('instrument'),
+  modelId: z.string().min(1).max(200).optional(),
+  ...range,
+});
+type ListQuery = z.infer<typeof ListQuery>;
+type PageRow = Pick<Row, 'alert_id' | 'acknowledged_at' | 'acknowledged_by'>;
+
 /** Send JSON text as it is: fastify serializes objects only, and the route's schema still documents the body. */
 function sendJsonText(reply: unknown, text: string): FastifyReply {
   return (reply as FastifyReply).type('application/json; charset=utf-8').send(text);
@@ -113,6 +125,42 @@ export const alertRoutes: RouteModule = {
     const db = deps.store.db;
     const nowIso = (): string => new Date(deps.clock.now()).toISOString();
     const alertRecords = new AlertRecords(db);
+    const pageQuery = new AlertPageQuery(deps.store.dialect);
+    const pages = new AlertPageCache(deps.store, { maxBytes: options.alertPageCacheBytes, ttlMs: options.alertPageCacheTtlMs });
+
+    /** One page as JSON text, read from the store, and when it goes stale by time alone (an open alert on it expires). */
+    async function readPage(q: ListQuery, nowMs: number): Promise<{ body: string; staleAt: number }> {
+      const now = new Date(nowMs).toISOString();
+      const cursor = q.cursor === undefined ? undefined : (decodeCursor(q.cursor, ['string', 'string']) as [string, string]);
+      const { sql, params } = pageQuery.build({ ...q, cursor }, now);
+      const rows = (await db.executeQuery<PageRow>(CompiledQuery.raw(sql, params))).rows;
+      const more = rows.length > q.limit;
+      const n = more ? q.limit : rows.length;
+      const stored = await alertRecords.get(rows.slice(0, n).map((r) => r.alert_id));
+      let items = '';
+      let last: StoredAlert | undefined;
+      let staleAt = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < n; i++) {
+        const r = rows[i]!;
+        const s = stored.get(r.alert_id);
+        // Absent only if the alert was deleted between the two reads.
+        if (s !== undefined) {
+          items += (items ? ',' : '') + alertItemJson(r.alert_id, r, s, now);
+          if (r.acknowledged_at === null && s.valid_until > now) staleAt = Math.min(staleAt, Date.parse(s.valid_until));
+        }
+        if (i === n - 1) last = s;
+      }
+      // An expired listing gains alerts as others expire, wherever they sit: stale at the next expiry of any open alert.
+      if (q.status === 'expired') staleAt = Math.min(staleAt, await nextExpiry(now));
+      const next = more && last ? JSON.stringify(encodeCursor([last.timestamp, rows[n - 1]!.alert_id])) : 'null';
+      return { body: `{"items":[${items}],"nextCursor":${next},"limit":${q.limit}}`, staleAt };
+    }
+
+    /** When the next open alert expires (epoch ms; infinity when none will). */
+    async function nextExpiry(nowIso: string): Promise<number> {
+      const r = await db.selectFrom('alerts').select((eb) => eb.fn.min('valid_until').as('t')).where('acknowledged_at', 'is', null).where('valid_until', '>', nowIso).executeTakeFirst();
+      return typeof r?.t === 'string' ? Date.parse(r.t) : Number.POSITIVE_INFINITY;
+    }
 
     app.get(
       '/alerts',
@@ -120,51 +168,23 @@ export const alertRoutes: RouteModule = {
         schema: {
           summary: 'List alerts, newest first (keyset pages by alert time)',
           tags,
-          querystring: z.object({
-            ...pageQuery,
-            symbol: symbol.optional().describe('ticker (the underlying of an option alert)'),
-            status: z.enum(['open', 'acknowledged', 'expired']).optional(),
-            kind: z.enum(['stock', 'option', 'future']).optional().describe('instrument'),
-            modelId: z.string().min(1).max(200).optional(),
-            ...range,
-          }),
-          response: { 200: pageSchema(AlertItem), ...errorResponses(400, 401, 429) },
+          description: 'Answers carry an ETag; send it back in If-None-Match for a 304 while the page is unchanged.',
+          querystring: ListQuery,
+          response: { 200: pageSchema(AlertItem), 304: z.null().describe('not modified (If-None-Match matched the ETag)'), ...errorResponses(400, 401, 429) },
         },
       },
       async (req, reply) => {
         const q = req.query;
         checkPaging(q);
-        const now = nowIso();
-        let query = db.selectFrom('alerts').select(PAGE_COLUMNS);
-        if (q.symbol !== undefined) query = query.where('ticker', '=', q.symbol);
-        if (q.kind !== undefined) query = query.where('instrument', '=', q.kind);
-        if (q.modelId !== undefined) query = query.where('model_id', '=', q.modelId);
-        if (q.since !== undefined) query = query.where('timestamp', '>=', q.since);
-        if (q.until !== undefined) query = query.where('timestamp', '<', q.until);
-        if (q.status === 'acknowledged') query = query.where('acknowledged_at', 'is not', null);
-        else if (q.status === 'open') query = query.where('acknowledged_at', 'is', null).where('valid_until', '>', now);
-        else if (q.status === 'expired') query = query.where('acknowledged_at', 'is', null).where('valid_until', '<=', now);
-        if (q.cursor !== undefined) {
-          const [ts, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
-          // A row-value comparison: one range on the index (SQLite 3.15+, PostgreSQL).
-          query = query.where((eb) => eb(eb.refTuple('timestamp', 'alert_id'), '<', eb.tuple(ts, id)));
-        }
-        query = query.orderBy('timestamp', 'desc').orderBy('alert_id', 'desc').limit(q.limit + 1);
-        if (q.offset !== undefined) query = query.offset(q.offset);
-        const rows = await query.execute();
-        const more = rows.length > q.limit;
-        const n = more ? q.limit : rows.length;
-        const stored = await alertRecords.get(rows.slice(0, n).map((r) => r.alert_id));
-        let items = '';
-        let last: StoredAlert | undefined;
-        for (let i = 0; i < n; i++) {
-          const s = stored.get(rows[i]!.alert_id);
-          // Absent only if the alert was deleted between the two reads.
-          if (s !== undefined) items += (items ? ',' : '') + alertItemJson(rows[i]!.alert_id, rows[i]!, s, now);
-          if (i === n - 1) last = s;
-        }
-        const next = more && last ? JSON.stringify(encodeCursor([last.timestamp, rows[n - 1]!.alert_id])) : 'null';
-        return sendJsonText(reply, `{"items":[${items}],"nextCursor":${next},"limit":${q.limit}}`);
+        const now = deps.clock.now();
+        // The normalised query (zod has parsed, defaulted and upper-cased it) is the cache key.
+        const key = `${q.limit}|${q.cursor ?? ''}|${q.offset ?? ''}|${q.symbol ?? ''}|${q.kind ?? ''}|${q.modelId ?? ''}|${q.status ?? ''}|${q.since ?? ''}|${q.until ?? ''}`;
+        const page = await pages.get(key, now, () => readPage(q, now));
+        // Clients may keep the page but must revalidate every use (each revalidation is authenticated and counted).
+        const r = (reply as unknown as FastifyReply).header('etag', page.etag).header('cache-control', 'private, no-cache');
+        if (etagMatches(req.headers['if-none-match'], page.etag)) return r.code(304).send();
+        // Bytes with the type set: fastify neither serializes nor encodes them.
+        return r.type('application/json; charset=utf-8').send(page.body);
       },
     );
 
@@ -205,6 +225,16 @@ export const alertRoutes: RouteModule = {
         const ids = req.body.ids;
         const at = nowIso();
         const by = actorOf(req);
+        // After the commit (or failure): cached pages read before it show the old acknowledgements.
+        try {
+          return await ackIn(ids, at, by);
+        } finally {
+          bumpAlertGeneration(deps.store);
+        }
+      },
+    );
+
+    async function ackIn(ids: string[], at: string, by: string): Promise<z.infer<typeof AckResult>> {
         return deps.store.transaction(async (trx) => {
           const found = await trx.selectFrom('alerts').select(['alert_id', 'acknowledged_at']).where('alert_id', 'in', ids).execute();
           if (found.length !== ids.length) {
@@ -222,8 +252,7 @@ export const alertRoutes: RouteModule = {
           }
           return { acknowledged: fresh, already, acknowledgedAt: at };
         });
-      },
-    );
+    }
 
     const open = new Set<ServerResponse>();
     app.addHook('preClose', async () => {

@@ -4,11 +4,11 @@
  * `POST /api/ml/predict` (one symbol -> one full signal). Bodies and replies
  * are declared with zod (schemas.ts).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isTradepilotError } from '../../core/errors.ts';
 import { ErrorBody, toErrorResponse } from '../../server/httpErrors.ts';
-import { analyzeStock, processCandidates, type Candidate, type ScanPipeline } from './pipeline.ts';
+import { analyzeStock, processCandidates, type Candidate, type ScanPipeline, type ScanSignal } from './pipeline.ts';
 import { candidateTime, CandidateBody, plainJson, PredictRequest, ScanDocumentBody, ScanRequest, SignalBody } from './schemas.ts';
 
 /** What the routes need: the pipeline (loaded lazily, so the server starts before the models are read). */
@@ -20,6 +20,24 @@ const ErrorReply = ErrorBody;
 
 function toCandidate(symbol: string, b: Partial<CandidateBody> = {}): Candidate {
   return { symbol, time: candidateTime(b.time), score: b.score, trend: b.trend };
+}
+
+/**
+ * A signal as checked JSON bytes, made once per signal object: the pipeline's
+ * prediction cache hands out the same object for a symbol until it expires,
+ * so repeated predictions cost a lookup. JSON.stringify writes NaN and
+ * infinities as null, as {@link plainJson} did.
+ */
+const serialized = new WeakMap<ScanSignal, Buffer>();
+function signalBytes(signal: ScanSignal): Buffer {
+  let bytes = serialized.get(signal);
+  if (bytes === undefined) {
+    const text = JSON.stringify(signal);
+    SignalBody.parse(JSON.parse(text));
+    bytes = Buffer.from(text);
+    serialized.set(signal, bytes);
+  }
+  return bytes;
 }
 
 /** Register the scan routes (use as `app.register(scanRoutes, deps)`). */
@@ -50,7 +68,9 @@ export async function scanRoutes(app: FastifyInstance, deps: ScanRouteDeps): Pro
     async (req, reply) => {
       const pl = await deps.pipeline();
       try {
-        return plainJson(await analyzeStock(pl, toCandidate(req.body.symbol, req.body.momentum_data)));
+        const signal = await analyzeStock(pl, toCandidate(req.body.symbol, req.body.momentum_data));
+        // Bytes with the type set go out as they are (no zod pass per request); each signal is checked against the schema once.
+        return (reply as FastifyReply).type('application/json; charset=utf-8').send(signalBytes(signal));
       } catch (err) {
         // A symbol the data cannot serve is the caller's problem (400 bad input, 422 otherwise), never a 500.
         const message = err instanceof Error ? err.message : String(err);
