@@ -9,8 +9,11 @@
  * coded twice, NaN as 0 (default left) and as MAX (default right), and each
  * node reads the copy that matches its default direction.
  *
- * Complete trees run on a WebAssembly kernel (walkKernel.ts) that compares the
- * raw floats instead: rows are copied with NaN as -Infinity (default left) and
+ * Complete trees of depth <= 8 whose features have at most 255 thresholds each
+ * (every model this project trains with <= 256 bins, and XGBoost hist models)
+ * run on a WebAssembly SIMD kernel (codeWalkKernel.ts) over the same integer
+ * codes, 8 bits wide, 64 rows at a time. Other complete trees run on a scalar
+ * WebAssembly kernel (walkKernel.ts) that compares the raw floats instead: rows are copied with NaN as -Infinity (default left) and
  * +Infinity (default right), and x >= t decides exactly as the reference walk's
  * x < t does. The integer-rank JS path stays for general trees, models with a
  * -Infinity threshold (where the NaN copy would be ambiguous) and hosts without
@@ -18,6 +21,7 @@
  */
 import type { Matrix } from '../data.ts';
 import type { Tree } from './tree.ts';
+import { CODE_BLOCK, CODE_MAX_DEPTH, compileCodeWalk, instantiateCodeWalk, type CodeWalkFn, type QuantFn } from './codeWalkKernel.ts';
 import { compileWalk, instantiateWalk, type WalkFn } from './walkKernel.ts';
 
 /** Rows per block: 128 rows x 2F int32 codes stays in L1/L2 for F up to ~100. */
@@ -214,9 +218,105 @@ function wasmForest(ff: FlatForest): WasmForest | null {
   return w;
 }
 
+/** A FlatForest laid out for the SIMD code kernel. */
+interface CodeForest {
+  readonly quant: QuantFn;
+  readonly walk: CodeWalkFn;
+  readonly f64: Float64Array;
+  readonly nodes: number;
+  readonly leaf: number;
+  readonly group: number;
+  readonly tables: number;
+  readonly raw: number;
+  readonly codes: number;
+  readonly res: number;
+}
+
+const codeForests = new WeakMap<FlatForest, CodeForest | null>();
+
+/** The SIMD-code form of a complete-layout forest (cached), or null when it does not fit 8-bit codes. */
+function codeForest(ff: FlatForest): CodeForest | null {
+  let c = codeForests.get(ff);
+  if (c !== undefined) return c;
+  c = null;
+  const D = ff.depth;
+  const F = ff.nFeatures;
+  let maxCuts = 0;
+  let ok = D >= 1 && D <= CODE_MAX_DEPTH && ff.nTrees > 0 && F >= 1 && 2 * F * CODE_BLOCK <= 65536;
+  for (const cuts of ff.cuts) {
+    maxCuts = Math.max(maxCuts, cuts.length);
+    for (let i = 0; i < cuts.length; i++) if (cuts[i] !== cuts[i]) ok = false;
+  }
+  const steps = Math.max(1, Math.ceil(Math.log2(maxCuts + 1)));
+  const mod = ok && maxCuts <= 255 ? compileCodeWalk({ nFeatures: F, depth: D, steps }) : null;
+  if (mod) {
+    const NB = CODE_BLOCK;
+    const T = ff.nTrees;
+    const nInt = (1 << D) - 1;
+    const nodes = 0;
+    const leaf = (nodes + 4 * T * nInt + 15) & ~15;
+    const group = leaf + T * (nInt + 1) * 8;
+    const tables = (group + 4 * T + 15) & ~15;
+    const raw = tables + F * (8 << steps);
+    const codes = raw + F * NB * 8;
+    const res = codes + 2 * F * NB;
+    const bytes = res + ff.nGroups * NB * 8;
+    if (bytes < 2 ** 31) {
+      const { quant, walk, buffer } = instantiateCodeWalk(mod, bytes);
+      const u8 = new Uint8Array(buffer);
+      const f64 = new Float64Array(buffer);
+      for (let k = 0; k < T * nInt; k++) {
+        const at = nodes + 4 * k;
+        const col = ff.off[k]! * NB;
+        u8[at] = col & 255;
+        u8[at + 1] = col >> 8;
+        u8[at + 2] = ((ff.rank[k]! - 1) & 255) ^ 0x80;
+      }
+      f64.set(ff.leaf, leaf >> 3);
+      new Int32Array(buffer).set(ff.treeGroup, group >> 2);
+      for (let f = 0; f < F; f++) {
+        const t0 = (tables >> 3) + f * (1 << steps);
+        f64.fill(Infinity, t0, t0 + (1 << steps));
+        f64.set(ff.cuts[f]!, t0);
+      }
+      c = { quant, walk, f64, nodes, leaf, group, tables, raw, codes, res };
+    }
+  }
+  codeForests.set(ff, c);
+  return c;
+}
+
+/** predictMargins on the SIMD code kernel: copy a block's columns in, code them, walk every tree, copy sums out. */
+function predictCodes(ff: FlatForest, c: CodeForest, X: Matrix, res: Float64Array): Float64Array {
+  const n = X.rows;
+  const F = ff.nFeatures;
+  const NB = CODE_BLOCK;
+  const { f64 } = c;
+  const { data } = X;
+  const raw0 = c.raw >> 3;
+  const res0 = c.res >> 3;
+  const G = ff.nGroups;
+  const f32 = ff.float32 ? 1 : 0;
+  for (let r0 = 0; r0 < n; r0 += NB) {
+    const nb = Math.min(NB, n - r0);
+    // rows past nb in the last block are stale; their sums are not copied out
+    for (let f = 0; f < F; f++) f64.set(data.subarray(f * n + r0, f * n + r0 + nb), raw0 + f * NB);
+    c.quant(c.raw, c.tables, c.codes, f32);
+    for (let g = 0; g < G; g++) f64.fill(ff.base[g]!, res0 + g * NB, res0 + (g + 1) * NB);
+    c.walk(c.nodes, c.leaf, c.group, ff.nTrees, c.codes, c.res, NB * 8);
+    for (let g = 0; g < G; g++) res.set(f64.subarray(res0 + g * NB, res0 + g * NB + nb), g * n + r0);
+  }
+  return res;
+}
+
+/** The kernels predictMargins can run: 'auto' picks the first that fits of wasm-simd, wasm, js. */
+export type InferenceEngine = 'wasm-simd' | 'wasm' | 'js';
+
 /** Which kernel predictMargins runs for this forest by default. */
-export function inferenceEngine(ff: FlatForest): 'wasm' | 'js' {
-  return ff.depth >= 1 && ff.nTrees > 0 && wasmForest(ff) ? 'wasm' : 'js';
+export function inferenceEngine(ff: FlatForest): InferenceEngine {
+  if (!(ff.depth >= 1 && ff.nTrees > 0)) return 'js';
+  if (codeForest(ff)) return 'wasm-simd';
+  return wasmForest(ff) ? 'wasm' : 'js';
 }
 
 /** predictMargins on the wasm kernel: copy a block of rows (NaN as -/+Infinity), walk every tree, copy sums out. */
@@ -256,13 +356,15 @@ function predictWasm(ff: FlatForest, w: WasmForest, X: Matrix, res: Float64Array
 
 /**
  * Raw margins for every row of X (column-major), group-major: group g, row i at g*rows+i.
- * `engine: 'js'` forces the integer-rank JS path (the two agree bit for bit).
+ * `engine` forces a kernel when it fits ('js' always does); all agree bit for bit.
  */
-export function predictMargins(ff: FlatForest, X: Matrix, out?: Float64Array, engine: 'auto' | 'js' = 'auto'): Float64Array {
+export function predictMargins(ff: FlatForest, X: Matrix, out?: Float64Array, engine: 'auto' | InferenceEngine = 'auto'): Float64Array {
   const n = X.rows;
   const F = ff.nFeatures;
   const res = out ?? new Float64Array(n * ff.nGroups);
-  if (engine === 'auto' && ff.depth >= 1 && ff.nTrees > 0) {
+  if (engine !== 'js' && ff.depth >= 1 && ff.nTrees > 0) {
+    const c = engine === 'wasm' ? null : codeForest(ff);
+    if (c) return predictCodes(ff, c, X, res);
     const w = wasmForest(ff);
     if (w) return predictWasm(ff, w, X, res);
   }
