@@ -18,7 +18,7 @@
  * idx = 2 idx + bit. Leaves are added per row in tree order, so sums have the
  * same bits as the scalar kernels.
  */
-import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction } from './wasmAsm.ts';
+import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction, type WasmMemory } from './wasmAsm.ts';
 
 /** Rows per block (four 16-lane vectors; one cache line per code column). */
 export const CODE_BLOCK = 64;
@@ -74,29 +74,32 @@ export interface CodeShape {
   readonly depth: number;
   /** Binary-search steps: every feature has at most 2^steps - 1 thresholds (steps <= 8). */
   readonly steps: number;
+  /** Round inputs to float32 before coding (XGBoost models). */
+  readonly float32: boolean;
 }
 
 /**
- * quant(raw, tables, codes, f32): raw = F columns of NB f64; tables = per feature
- * 2^steps f64 (its thresholds ascending, padded with +Infinity); codes = 2F columns
- * of NB bytes. f32 != 0 rounds inputs to float32 first (XGBoost models).
+ * quant(raw, colBytes, tables, codes): raw = NB rows of feature 0, feature f at
+ * raw + f*colBytes (the column-major input); tables = per feature 2^steps f64 (its
+ * thresholds ascending, padded with +Infinity); codes = 2F columns of NB bytes.
  */
-function quantFunction({ nFeatures: F, steps }: CodeShape): AsmFunction {
+function quantFunction({ nFeatures: F, steps, float32 }: CodeShape): AsmFunction {
   const NB = CODE_BLOCK;
   const R = QUANT_ROWS;
-  const P = { raw: 0, tables: 1, codes: 2, f32: 3 };
+  const P = { raw: 0, colBytes: 1, tables: 2, codes: 3 };
   const L = { f: 4, r: 5, tb: 6, rp: 7, cp: 8, pos: 9, x: 9 + R };
   const b: number[] = [];
   const emit = (...xs: number[][]): void => {
     for (const x of xs) b.push(...x);
   };
   const tableBytes = 8 << steps;
-  emit(op.get(P.raw), op.set(L.rp), op.get(P.codes), op.set(L.cp), op.get(P.tables), op.set(L.tb));
+  emit(op.get(P.codes), op.set(L.cp), op.get(P.tables), op.set(L.tb));
   emit(op.c32(0), op.set(L.f), op.loop); // features
+  emit(op.get(P.raw), op.get(L.f), op.get(P.colBytes), op.mul, op.add, op.set(L.rp));
   emit(op.c32(0), op.set(L.r), op.loop); // rows of the block, R at a time: their search chains overlap
   for (let i = 0; i < R; i++) {
     const x = L.x + i;
-    emit(op.get(L.rp), op.f64Load(8 * i), op.tee(x), op.demote, op.promote, op.get(x), op.get(P.f32), op.select, op.set(x));
+    emit(op.get(L.rp), op.f64Load(8 * i), ...(float32 ? [op.demote, op.promote] : []), op.set(x));
     emit(op.c32(0), op.set(L.pos + i));
   }
   for (let s = 1 << (steps - 1); s >= 1; s >>= 1) {
@@ -174,14 +177,14 @@ function walkFunction({ depth: D }: CodeShape): AsmFunction {
   return { name: 'walk', params: 7, locals, body: b };
 }
 
-export type QuantFn = (raw: number, tables: number, codes: number, f32: number) => void;
+export type QuantFn = (raw: number, colBytes: number, tables: number, codes: number) => void;
 export type CodeWalkFn = (nodes: number, leaf: number, group: number, nTrees: number, codes: number, res: number, resGroupBytes: number) => void;
 
 const modules = new Map<string, object | null>();
 
 /** The compiled module for one shape (cached); null without WebAssembly SIMD. */
 export function compileCodeWalk(shape: CodeShape): object | null {
-  const key = `${shape.nFeatures}/${shape.depth}/${shape.steps}`;
+  const key = `${shape.nFeatures}/${shape.depth}/${shape.steps}/${shape.float32}`;
   let m = modules.get(key);
   if (m === undefined) {
     try {
@@ -195,8 +198,8 @@ export function compileCodeWalk(shape: CodeShape): object | null {
 }
 
 /** An instance over a fresh memory of `bytes` bytes. */
-export function instantiateCodeWalk(module: object, bytes: number): { quant: QuantFn; walk: CodeWalkFn; buffer: ArrayBuffer } {
+export function instantiateCodeWalk(module: object, bytes: number): { quant: QuantFn; walk: CodeWalkFn; memory: WasmMemory } {
   const memory = new wasmApi!.Memory({ initial: Math.ceil(bytes / 65536) });
   const ex = new wasmApi!.Instance(module, { env: { mem: memory } }).exports;
-  return { quant: ex.quant as QuantFn, walk: ex.walk as CodeWalkFn, buffer: memory.buffer };
+  return { quant: ex.quant as QuantFn, walk: ex.walk as CodeWalkFn, memory };
 }

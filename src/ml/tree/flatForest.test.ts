@@ -114,6 +114,25 @@ describe('flat forest inference (wasm kernels)', () => {
     expect(Array.from(predictMargins(ffInf, X, undefined, 'js'))).toEqual([-1, 1, 1]);
   });
 
+  it('splits inputs wider than one memory chunk (300 features x 15k rows) without changing a bit', () => {
+    const F = 300;
+    const n = 15_000;
+    const r = new Rng(5);
+    const X = withSpecials({ data: Float64Array.from({ length: F * n }, () => r.normal()), rows: n, cols: F }, 31);
+    // depth-2 trees on random features
+    const trees: Tree[] = Array.from({ length: 40 }, () => ({
+      feature: Int32Array.of(r.int(F), r.int(F), r.int(F), -1, -1, -1, -1),
+      threshold: Float64Array.of(r.normal(), r.normal(), r.normal(), 0, 0, 0, 0),
+      left: Int32Array.of(1, 3, 5, -1, -1, -1, -1),
+      right: Int32Array.of(2, 4, 6, -1, -1, -1, -1),
+      defaultLeft: Uint8Array.of(r.int(2), r.int(2), r.int(2), 0, 0, 0, 0),
+      value: Float64Array.of(0, 0, 0, r.normal(), r.normal(), r.normal(), r.normal()),
+      gain: new Float64Array(7),
+      cover: new Float64Array(7),
+    }));
+    checkAgainstReference(flattenForest(trees, new Int32Array(40), [0], F), trees, X);
+  });
+
   it('reproduces the XGBoost fixture (float32 compares, NaN routing) bit for bit against the JS path', () => {
     const { model } = importXgboostJson(JSON.parse(readFileSync(fx('xgb_binary.json'), 'utf8')), 'xgb_binary.json');
     const X = readNumericCsv(fx('xgb_binary_input.csv'));

@@ -22,6 +22,7 @@
 import type { Matrix } from '../data.ts';
 import type { Tree } from './tree.ts';
 import { CODE_BLOCK, CODE_MAX_DEPTH, compileCodeWalk, instantiateCodeWalk, type CodeWalkFn, type QuantFn } from './codeWalkKernel.ts';
+import type { WasmMemory } from './wasmAsm.ts';
 import { compileWalk, instantiateWalk, type WalkFn } from './walkKernel.ts';
 
 /** Rows per block: 128 rows x 2F int32 codes stays in L1/L2 for F up to ~100. */
@@ -218,18 +219,17 @@ function wasmForest(ff: FlatForest): WasmForest | null {
   return w;
 }
 
-/** A FlatForest laid out for the SIMD code kernel. */
+/** A FlatForest laid out for the SIMD code kernel; the inputs and sums of a call follow at `dyn`. */
 interface CodeForest {
   readonly quant: QuantFn;
   readonly walk: CodeWalkFn;
-  readonly f64: Float64Array;
+  readonly memory: WasmMemory;
   readonly nodes: number;
   readonly leaf: number;
   readonly group: number;
   readonly tables: number;
-  readonly raw: number;
   readonly codes: number;
-  readonly res: number;
+  readonly dyn: number;
 }
 
 const codeForests = new WeakMap<FlatForest, CodeForest | null>();
@@ -248,7 +248,7 @@ function codeForest(ff: FlatForest): CodeForest | null {
     for (let i = 0; i < cuts.length; i++) if (cuts[i] !== cuts[i]) ok = false;
   }
   const steps = Math.max(1, Math.ceil(Math.log2(maxCuts + 1)));
-  const mod = ok && maxCuts <= 255 ? compileCodeWalk({ nFeatures: F, depth: D, steps }) : null;
+  const mod = ok && maxCuts <= 255 ? compileCodeWalk({ nFeatures: F, depth: D, steps, float32: ff.float32 }) : null;
   if (mod) {
     const NB = CODE_BLOCK;
     const T = ff.nTrees;
@@ -257,12 +257,11 @@ function codeForest(ff: FlatForest): CodeForest | null {
     const leaf = (nodes + 4 * T * nInt + 15) & ~15;
     const group = leaf + T * (nInt + 1) * 8;
     const tables = (group + 4 * T + 15) & ~15;
-    const raw = tables + F * (8 << steps);
-    const codes = raw + F * NB * 8;
-    const res = codes + 2 * F * NB;
-    const bytes = res + ff.nGroups * NB * 8;
-    if (bytes < 2 ** 31) {
-      const { quant, walk, buffer } = instantiateCodeWalk(mod, bytes);
+    const codes = tables + F * (8 << steps);
+    const dyn = codes + 2 * F * NB;
+    if (dyn < 2 ** 30) {
+      const { quant, walk, memory } = instantiateCodeWalk(mod, dyn);
+      const { buffer } = memory;
       const u8 = new Uint8Array(buffer);
       const f64 = new Float64Array(buffer);
       for (let k = 0; k < T * nInt; k++) {
@@ -279,32 +278,44 @@ function codeForest(ff: FlatForest): CodeForest | null {
         f64.fill(Infinity, t0, t0 + (1 << steps));
         f64.set(ff.cuts[f]!, t0);
       }
-      c = { quant, walk, f64, nodes, leaf, group, tables, raw, codes, res };
+      c = { quant, walk, memory, nodes, leaf, group, tables, codes, dyn };
     }
   }
   codeForests.set(ff, c);
   return c;
 }
 
-/** predictMargins on the SIMD code kernel: copy a block's columns in, code them, walk every tree, copy sums out. */
+/** Input bytes copied into wasm memory per chunk of rows (bounds the memory a call needs). */
+const CODE_CHUNK_BYTES = 1 << 25;
+
+/**
+ * predictMargins on the SIMD code kernel: a chunk of rows is copied into wasm memory,
+ * then per block of rows the kernel codes it and walks every tree, adding into sums
+ * laid out per group with the row count padded to whole blocks (the last block's
+ * stale rows land in the padding).
+ */
 function predictCodes(ff: FlatForest, c: CodeForest, X: Matrix, res: Float64Array): Float64Array {
   const n = X.rows;
   const F = ff.nFeatures;
-  const NB = CODE_BLOCK;
-  const { f64 } = c;
-  const { data } = X;
-  const raw0 = c.raw >> 3;
-  const res0 = c.res >> 3;
   const G = ff.nGroups;
-  const f32 = ff.float32 ? 1 : 0;
-  for (let r0 = 0; r0 < n; r0 += NB) {
-    const nb = Math.min(NB, n - r0);
-    // rows past nb in the last block are stale; their sums are not copied out
-    for (let f = 0; f < F; f++) f64.set(data.subarray(f * n + r0, f * n + r0 + nb), raw0 + f * NB);
-    c.quant(c.raw, c.tables, c.codes, f32);
-    for (let g = 0; g < G; g++) f64.fill(ff.base[g]!, res0 + g * NB, res0 + (g + 1) * NB);
-    c.walk(c.nodes, c.leaf, c.group, ff.nTrees, c.codes, c.res, NB * 8);
-    for (let g = 0; g < G; g++) res.set(f64.subarray(res0 + g * NB, res0 + g * NB + nb), g * n + r0);
+  const NB = CODE_BLOCK;
+  const chunk = Math.min(Math.ceil(n / NB) * NB, Math.max(NB, Math.floor(CODE_CHUNK_BYTES / (8 * F * NB)) * NB));
+  const xAt = c.dyn;
+  const resAt = xAt + 8 * (F * chunk + NB);
+  const need = resAt + 8 * G * chunk;
+  if (c.memory.buffer.byteLength < need) c.memory.grow(Math.ceil((need - c.memory.buffer.byteLength) / 65536));
+  const f64 = new Float64Array(c.memory.buffer);
+  const { data } = X;
+  for (let c0 = 0; c0 < n; c0 += chunk) {
+    const m = Math.min(chunk, n - c0);
+    const mPad = Math.ceil(m / NB) * NB;
+    for (let f = 0; f < F; f++) f64.set(data.subarray(f * n + c0, f * n + c0 + m), (xAt >> 3) + f * m);
+    for (let g = 0; g < G; g++) f64.fill(ff.base[g]!, (resAt >> 3) + g * mPad, (resAt >> 3) + g * mPad + m);
+    for (let r0 = 0; r0 < m; r0 += NB) {
+      c.quant(xAt + 8 * r0, 8 * m, c.tables, c.codes);
+      c.walk(c.nodes, c.leaf, c.group, ff.nTrees, c.codes, resAt + 8 * r0, 8 * mPad);
+    }
+    for (let g = 0; g < G; g++) res.set(f64.subarray((resAt >> 3) + g * mPad, (resAt >> 3) + g * mPad + m), g * n + c0);
   }
   return res;
 }

@@ -73,7 +73,13 @@ export function moduleBytes(fns: readonly AsmFunction[]): Uint8Array {
 export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+
+/** A WebAssembly.Memory (growing it detaches the old buffer). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 
 /** The host's WebAssembly, or undefined. */
