@@ -36,8 +36,8 @@ export function quantileCuts(values: Float64Array, maxBins: number, sample?: Flo
     const v = src[i]!;
     if (v === v) sorted[n++] = v;
   }
+  const s = sorted.subarray(0, n).sort();
   if (n === 0) return new Float64Array(0);
-  const s = sortFloats(sorted.subarray(0, n));
   // distinct values
   let nd = 1;
   for (let i = 1; i < n; i++) if (s[i] !== s[i - 1]) nd++;
@@ -60,62 +60,6 @@ export function quantileCuts(values: Float64Array, maxBins: number, sample?: Flo
     }
   }
   return Float64Array.from(cuts);
-}
-
-/** Below this length the builtin sort is as fast as the radix sort. */
-const RADIX_MIN = 512;
-
-/**
- * Sort NaN-free doubles ascending in place, the same order as Float64Array#sort
- * (-0 before +0): an LSD radix sort over order-preserving 64-bit keys, one byte
- * per pass, skipping bytes every key shares. Measured ~4x faster than the
- * builtin on 50k quantile-sketch columns.
- */
-export function sortFloats(a: Float64Array): Float64Array {
-  const n = a.length;
-  if (n < RADIX_MIN) return a.sort();
-  // keys as (lo, hi) u32 pairs: negative -> all bits flipped, positive -> sign bit flipped
-  let k = new Uint32Array(a.buffer, a.byteOffset, 2 * n).slice();
-  let t = new Uint32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const hi = k[2 * i + 1]!;
-    if (hi & 0x80000000) {
-      k[2 * i] = ~k[2 * i]! >>> 0;
-      k[2 * i + 1] = ~hi >>> 0;
-    } else k[2 * i + 1] = (hi | 0x80000000) >>> 0;
-  }
-  const count = new Int32Array(256);
-  for (let pass = 0; pass < 8; pass++) {
-    const word = pass >> 2;
-    const shift = (pass & 3) * 8;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(k[2 * i + word]! >>> shift) & 255]++;
-    if (count[(k[word]! >>> shift) & 255] === n) continue; // every key has this byte
-    let sum = 0;
-    for (let b = 0; b < 256; b++) {
-      const c = count[b]!;
-      count[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const lo = k[2 * i]!;
-      const hi = k[2 * i + 1]!;
-      const d = 2 * count[((word ? hi : lo) >>> shift) & 255]!++;
-      t[d] = lo;
-      t[d + 1] = hi;
-    }
-    [k, t] = [t, k];
-  }
-  for (let i = 0; i < n; i++) {
-    const hi = k[2 * i + 1]!;
-    if (hi & 0x80000000) k[2 * i + 1] = (hi & 0x7fffffff) >>> 0;
-    else {
-      k[2 * i] = ~k[2 * i]! >>> 0;
-      k[2 * i + 1] = ~hi >>> 0;
-    }
-  }
-  a.set(new Float64Array(k.buffer, 0, n));
-  return a;
 }
 
 function midpoint(a: number, b: number): number {
