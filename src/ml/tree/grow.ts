@@ -75,7 +75,7 @@ export class TreeGrower {
     this.stride = (F + 3) & ~3;
     this.histLen = this.stride * HIST_STRIDE;
     this.pool = pool ?? null;
-    this.arena = pool || histSlots <= 0 ? null : HistArena.create(n, this.stride, F, histSlots);
+    this.arena = pool || histSlots <= 0 ? null : HistArena.create(n, this.stride, F, histSlots, binned.nBins);
     if (this.arena) {
       this.binsRow = this.arena.binsRow;
       this.words = this.arena.words;
@@ -119,7 +119,6 @@ export class TreeGrower {
    * predictions of exactly those rows.
    */
   grow(g: Float64Array, h: Float64Array, rows: Int32Array, nRows: number, features: Int32Array, p: GrowParams, rng?: Rng): Tree {
-    const { nBins } = this.binned;
     const rowIdx = this.rowIdx;
     rowIdx.set(rows.subarray(0, nRows));
     let G = 0;
@@ -153,7 +152,7 @@ export class TreeGrower {
     if (maxDepth > 0 && maxLeaves > 1) {
       const root: Node = { id: rootId, start: 0, end: nRows, depth: 0, G, H, hist: this.takeHist(), split: noSplit() };
       this.histogram(0, nRows, features, root.hist!);
-      findBestSplit(root.hist!, splitFeatures(), nBins, G, H, p, root.split);
+      this.findSplit(root.hist!, splitFeatures(), G, H, p, root.split);
       if (root.split.feature >= 0) candidates.push(root);
       else this.giveHist(root.hist);
     }
@@ -200,7 +199,7 @@ export class TreeGrower {
         large.hist = node!.hist;
         node!.hist = null;
         for (const c of [L, R]) {
-          findBestSplit(c.hist!, splitFeatures(), nBins, c.G, c.H, p, c.split);
+          this.findSplit(c.hist!, splitFeatures(), c.G, c.H, p, c.split);
           if (c.split.feature >= 0) candidates.push(c);
           else {
             this.giveHist(c.hist);
@@ -230,6 +229,11 @@ export class TreeGrower {
     if (this.pool) hist.set(this.pool.build(start, end, features, features.length === this.binned.cols));
     else if (this.arena && features.length === this.binned.cols && this.arena.owns(hist)) this.arena.build(start, end, hist);
     else buildHistogramRowwise(this.binsRow, this.words, this.stride, this.rowIdx, start, end, this.gh, features, this.binned.cols, hist);
+  }
+
+  /** Best split of a node: the wasm search on arena slots, else the JS one (same result). */
+  private findSplit(hist: Float64Array, features: Int32Array, G: number, H: number, p: SplitParams, out: SplitInfo): void {
+    if (!this.arena?.findSplit(hist, features, G, H, p, out)) findBestSplit(hist, features, this.binned.nBins, G, H, p, out);
   }
 
   /** parent -= child (parent becomes the sibling) over each listed feature's value bins and its missing bin. */

@@ -12,7 +12,9 @@
  * slots are handed out as Float64Array views, so the rest of the grower treats
  * them like any histogram.
  */
+import { MISSING_BIN as MISSING } from './binning.ts';
 import { HIST_STRIDE } from './histogram.ts';
+import type { SplitInfo, SplitParams } from './split.ts';
 import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction } from './wasmAsm.ts';
 
 /** Widest matrix whose feature loop is unrolled (code size grows ~20 bytes per feature). */
@@ -141,6 +143,82 @@ function partFunction(): AsmFunction {
   return { name: 'part', params: 9, locals: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32], body: b, result: T.i32 };
 }
 
+/**
+ * split(hist, feats, nFeats, nBins, io): findBestSplit (split.ts) for alpha = 0, the
+ * same IEEE operations in the same order, so the same split and bits. io holds f64
+ * G, H, lambda, minChildWeight, parent score at 0..32 on entry; on return the best
+ * gain (before halving and gamma) at 40, gl, hl, gr, hr at 48..72, and i32 feature
+ * (-1 for none), bin, default-left at 80, 84, 88. Features at feats (i32), bin counts
+ * at nBins (i32 per feature).
+ */
+function splitFunction(): AsmFunction {
+  const P = { hist: 0, feats: 1, nFeats: 2, nBins: 3, io: 4 };
+  const I = { fp: 5, fend: 6, f: 7, hb: 8, b: 9, bEnd: 10, bestF: 11, bestB: 12, bestDl: 13, miss: 14, nonEmpty: 0 };
+  const D = { G: 15, H: 16, lam: 17, mcw: 18, parent: 19, best: 20, gl: 21, hl: 22, gr: 23, hr: 24, gm: 25, hm: 26, gb: 27, hv: 28, gain: 29, gl2: 30, hl2: 31, gr2: 32, hr2: 33, rgl: 34, rhl: 35, rgr: 36, rhr: 37 };
+  const b: number[] = [];
+  const emit = (...xs: number[][]): void => {
+    for (const x of xs) b.push(...x);
+  };
+  const f64c = (v: number): number[] => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
+  const fl = (off: number): number[] => [0x2b, 3, ...uleb(off)];
+  const fs = (off: number): number[] => [0x39, 3, ...uleb(off)];
+  const [fadd, fsub, feq, fgt, fge] = [[0xa0], [0xa1], [0x61], [0x64], [0x66]];
+  const iand = [0x71];
+  const V = { lam: 38, num: 39 };
+  I.nonEmpty = 40;
+  const splat = [0xfd, 0x14];
+  const replace1 = [0xfd, 0x22, 1];
+  const extract = (lane: number): number[] => [0xfd, 0x21, lane];
+  const v2add = [0xfd, ...uleb(240)];
+  const v2mul = [0xfd, ...uleb(242)];
+  const v2div = [0xfd, ...uleb(243)];
+  const ifThen = [0x04, 0x40];
+  // candidate (gl, hl, gr, hr) -> when both sides weigh >= mcw and the gain beats best, record it with `dl`
+  // candidate (gl, hl, gr, hr): scored unconditionally, then one rarely-taken branch records it
+  // when the bin is non-empty, both sides weigh >= mcw and the gain beats best (data-dependent
+  // branches per bin mispredicted often enough to cost ~30% of the search)
+  const tryCandidate = (gl: number, hl: number, gr: number, hr: number, dl: number): void => {
+    // both sides' scores in one f64x2 divide (lane-wise the same IEEE operations), then left + right - parent
+    emit(op.get(gl), splat, op.get(gr), replace1, op.tee(V.num), op.get(V.num), v2mul);
+    emit(op.get(hl), splat, op.get(hr), replace1, op.get(V.lam), v2add, v2div, op.tee(V.num));
+    emit(extract(0), op.get(V.num), extract(1), fadd, op.get(D.parent), fsub, op.tee(D.gain));
+    emit(op.get(D.best), fgt, op.get(hl), op.get(D.mcw), fge, iand, op.get(hr), op.get(D.mcw), fge, iand, op.get(I.nonEmpty), iand, ifThen);
+    emit(op.get(D.gain), op.set(D.best), op.get(I.f), op.set(I.bestF), op.get(I.b), op.c32(4), op.shrU, op.set(I.bestB), op.c32(dl), op.set(I.bestDl));
+    emit(op.get(gl), op.set(D.rgl), op.get(hl), op.set(D.rhl), op.get(gr), op.set(D.rgr), op.get(hr), op.set(D.rhr));
+    emit(op.end);
+  };
+  emit(op.get(P.io), fl(0), op.set(D.G), op.get(P.io), fl(8), op.set(D.H), op.get(P.io), fl(16), op.set(D.lam));
+  emit(op.get(P.io), fl(24), op.set(D.mcw), op.get(P.io), fl(32), op.set(D.parent));
+  emit(f64c(1e-10), op.set(D.best), op.c32(-1), op.set(I.bestF), op.get(D.lam), splat, op.set(V.lam));
+  emit(op.get(P.feats), op.tee(I.fp), op.get(P.nFeats), op.c32(2), op.shl, op.add, op.set(I.fend));
+  emit(op.block, op.get(I.fp), op.get(I.fend), op.geU, op.brIf(0), op.loop);
+  emit(op.get(I.fp), op.i32Load(0), op.tee(I.f), op.c32(12), op.shl, op.get(P.hist), op.add, op.set(I.hb));
+  emit(op.get(I.hb), fl(MISSING * 16), op.set(D.gm), op.get(I.hb), fl(MISSING * 16 + 8), op.tee(D.hm), f64c(0), fgt, op.set(I.miss));
+  emit(op.get(P.nBins), op.get(I.f), op.c32(2), op.shl, op.add, op.i32Load(0), op.c32(1), op.sub, op.c32(4), op.shl, op.set(I.bEnd));
+  emit(f64c(0), op.set(D.gl), f64c(0), op.set(D.hl), op.c32(0), op.set(I.b));
+  emit(op.block, op.get(I.b), op.get(I.bEnd), [0x4e] /* i32.ge_s */, op.brIf(0), op.loop, op.block);
+  emit(op.get(I.hb), op.get(I.b), op.add, fl(0), op.set(D.gb), op.get(I.hb), op.get(I.b), op.add, fl(8), op.set(D.hv));
+  // an empty bin moves no rows: its split equals the previous one, already scored (and adding its
+  // +0 sums leaves gl, hl unchanged: they are never -0, being sums from +0 of non-(-0) values)
+  emit(op.get(D.hv), f64c(0), feq, op.get(D.gb), f64c(0), feq, iand, op.eqz, op.set(I.nonEmpty));
+  emit(op.get(D.gl), op.get(D.gb), fadd, op.set(D.gl), op.get(D.hl), op.get(D.hv), fadd, op.set(D.hl));
+  emit(op.get(D.G), op.get(D.gl), fsub, op.set(D.gr), op.get(D.H), op.get(D.hl), fsub, op.set(D.hr));
+  tryCandidate(D.gl, D.hl, D.gr, D.hr, 0);
+  emit(op.get(I.miss), ifThen);
+  emit(op.get(D.gl), op.get(D.gm), fadd, op.set(D.gl2), op.get(D.hl), op.get(D.hm), fadd, op.set(D.hl2));
+  emit(op.get(D.G), op.get(D.gl2), fsub, op.set(D.gr2), op.get(D.H), op.get(D.hl2), fsub, op.set(D.hr2));
+  tryCandidate(D.gl2, D.hl2, D.gr2, D.hr2, 1);
+  emit(op.end);
+  emit(op.end); // block of one bin (the empty-bin skip lands here)
+  emit(op.get(I.b), op.c32(16), op.add, op.tee(I.b), op.get(I.bEnd), [0x48] /* i32.lt_s */, op.brIf(0), op.end, op.end);
+  emit(op.get(I.fp), op.c32(4), op.add, op.tee(I.fp), op.get(I.fend), op.ltU, op.brIf(0), op.end, op.end);
+  emit(op.get(P.io), op.get(D.best), fs(40), op.get(P.io), op.get(D.rgl), fs(48), op.get(P.io), op.get(D.rhl), fs(56));
+  emit(op.get(P.io), op.get(D.rgr), fs(64), op.get(P.io), op.get(D.rhr), fs(72));
+  emit(op.get(P.io), op.get(I.bestF), op.i32Store(80), op.get(P.io), op.get(I.bestB), op.i32Store(84), op.get(P.io), op.get(I.bestDl), op.i32Store(88));
+  return { name: 'split', params: 5, locals: [...Array<number>(10).fill(T.i32), ...Array<number>(23).fill(T.f64), T.v128, T.v128, T.i32], body: b };
+}
+
+type SplitFn = (hist: number, feats: number, nFeats: number, nBins: number, io: number) => void;
 type PartFn = (bins: number, stride: number, f: number, rows: number, start: number, end: number, tmp: number, bin: number, missLeft: number) => number;
 type HistFn = (bins: number, stride: number, rows: number, start: number, end: number, gh: number, hist: number) => void;
 type SubFn = (parent: number, child: number, bytes: number) => void;
@@ -151,7 +229,7 @@ function compile(nFeatures: number): object | null {
   let m = modules.get(nFeatures);
   if (m === undefined) {
     try {
-      m = wasmApi ? new wasmApi.Module(moduleBytes([histFunction(nFeatures), subFunction(), partFunction()])) : null;
+      m = wasmApi ? new wasmApi.Module(moduleBytes([histFunction(nFeatures), subFunction(), partFunction(), splitFunction()])) : null;
     } catch {
       m = null; // no SIMD on this host: the JS kernels run
     }
@@ -174,6 +252,14 @@ export class HistArena {
   private readonly ghAt: number;
   private readonly rowsAt: number;
   private readonly tmpAt: number;
+  /** Split-search scratch: io block, feature list, bin counts. */
+  private readonly ioAt: number;
+  private readonly featsAt: number;
+  private readonly nBinsAt: number;
+  private readonly io: Float64Array;
+  private readonly ioI32: Int32Array;
+  private readonly feats: Int32Array;
+  private lastFeatures: Int32Array | null = null;
 
   private constructor(
     mod: object,
@@ -181,42 +267,86 @@ export class HistArena {
     private readonly stride: number,
     private readonly nFeatures: number,
     slots: number,
+    nBins: Int32Array,
   ) {
     const binsBytes = align16(rows * stride);
     this.ghAt = binsBytes;
     this.rowsAt = this.ghAt + 16 * rows;
     this.tmpAt = this.rowsAt + 4 * rows;
-    const slotAt = align16(this.tmpAt + 4 * rows);
+    this.ioAt = align16(this.tmpAt + 4 * rows);
+    this.featsAt = this.ioAt + 128;
+    this.nBinsAt = this.featsAt + 4 * stride;
+    const slotAt = align16(this.nBinsAt + 4 * stride);
     const slotBytes = stride * FEAT_BYTES;
     const memory = new wasmApi!.Memory({ initial: Math.ceil((slotAt + slots * slotBytes) / 65536) });
     const ex = new wasmApi!.Instance(mod, { env: { mem: memory } }).exports;
     this.histFn = ex.hist as HistFn;
     this.subFn = ex.sub as SubFn;
     this.partFn = ex.part as PartFn;
+    this.splitFn = ex.split as SplitFn;
     this.buffer = memory.buffer;
     this.binsRow = new Uint8Array(this.buffer, 0, rows * stride);
     this.words = new Uint32Array(this.buffer, 0, (rows * stride) >> 2);
     this.gh = new Float64Array(this.buffer, this.ghAt, 2 * rows);
     this.rowIdx = new Int32Array(this.buffer, this.rowsAt, rows);
     this.tmp = new Int32Array(this.buffer, this.tmpAt, rows);
+    this.io = new Float64Array(this.buffer, this.ioAt, 16);
+    this.ioI32 = new Int32Array(this.buffer, this.ioAt, 32);
+    this.feats = new Int32Array(this.buffer, this.featsAt, stride);
+    new Int32Array(this.buffer, this.nBinsAt, nFeatures).set(nBins);
     for (let s = slots - 1; s >= 0; s--) this.free.push(new Float64Array(this.buffer, slotAt + s * slotBytes, stride * HIST_STRIDE));
   }
 
   private readonly histFn: HistFn;
   private readonly subFn: SubFn;
   private readonly partFn: PartFn;
+  private readonly splitFn: SplitFn;
 
   /**
    * An arena for `rows` rows of `stride` code bytes (stride a multiple of 4), or
    * null when WebAssembly SIMD is unavailable, the matrix is too wide to unroll
    * or the memory would pass 1 GiB.
    */
-  static create(rows: number, stride: number, nFeatures: number, slots: number): HistArena | null {
+  static create(rows: number, stride: number, nFeatures: number, slots: number, nBins: Int32Array): HistArena | null {
     if (nFeatures < 1 || nFeatures > MAX_UNROLLED_FEATURES) return null;
-    const bytes = align16(rows * stride) + 24 * rows + 16 + slots * stride * FEAT_BYTES;
+    const bytes = align16(rows * stride) + 24 * rows + 176 + 8 * stride + slots * stride * FEAT_BYTES;
     if (bytes > 2 ** 30) return null;
     const mod = compile(nFeatures);
-    return mod ? new HistArena(mod, rows, stride, nFeatures, slots) : null;
+    return mod ? new HistArena(mod, rows, stride, nFeatures, slots, nBins) : null;
+  }
+
+  /**
+   * findBestSplit (split.ts) on a slot, same result and bits; false when it does not
+   * apply (a histogram outside the arena, or an L1 penalty) and the JS search must run.
+   */
+  findSplit(hist: Float64Array, features: Int32Array, G: number, H: number, p: SplitParams, out: SplitInfo): boolean {
+    if (p.alpha !== 0 || !this.owns(hist)) return false;
+    if (features !== this.lastFeatures) {
+      this.feats.set(features);
+      this.lastFeatures = features;
+    }
+    const io = this.io;
+    io[0] = G;
+    io[1] = H;
+    io[2] = p.lambda;
+    io[3] = p.minChildWeight;
+    io[4] = (G * G) / (H + p.lambda);
+    this.splitFn(hist.byteOffset, this.featsAt, features.length, this.nBinsAt, this.ioAt);
+    const f = this.ioI32[20]!;
+    out.feature = -1;
+    out.gain = 0;
+    if (f >= 0) {
+      out.feature = f;
+      out.bin = this.ioI32[21]!;
+      out.defaultLeft = this.ioI32[22] === 1;
+      out.gl = io[6]!;
+      out.hl = io[7]!;
+      out.gr = io[8]!;
+      out.hr = io[9]!;
+      out.gain = 0.5 * io[5]! - p.gamma;
+      if (out.gain <= 0) out.feature = -1;
+    }
+    return true;
   }
 
   /** A free histogram slot, or null when all are in use. */
