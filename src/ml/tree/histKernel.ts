@@ -19,6 +19,8 @@ import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction } from './wasmAsm
 
 /** Widest matrix whose feature loop is unrolled (code size grows ~20 bytes per feature). */
 export const MAX_UNROLLED_FEATURES = 2048;
+/** Most bytes of histogram slots one arena holds. */
+const MAX_SLOT_BYTES = 2 ** 28;
 /** Bytes of one feature's histogram (256 bins x gradient, hessian). */
 const FEAT_BYTES = HIST_STRIDE * 8;
 
@@ -309,8 +311,10 @@ export class HistArena {
    */
   static create(rows: number, stride: number, nFeatures: number, slots: number, nBins: Int32Array): HistArena | null {
     if (nFeatures < 1 || nFeatures > MAX_UNROLLED_FEATURES) return null;
+    // wide matrices get fewer slots (the rest of a tree's histograms are plain arrays)
+    slots = Math.min(slots, Math.floor(MAX_SLOT_BYTES / (stride * FEAT_BYTES)));
     const bytes = align16(rows * stride) + 24 * rows + 176 + 8 * stride + slots * stride * FEAT_BYTES;
-    if (bytes > 2 ** 30) return null;
+    if (slots < 2 || bytes > 2 ** 30) return null;
     const mod = compile(nFeatures);
     return mod ? new HistArena(mod, rows, stride, nFeatures, slots, nBins) : null;
   }
