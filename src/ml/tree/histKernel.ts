@@ -314,7 +314,7 @@ export class HistArena {
     // wide matrices get fewer slots (the rest of a tree's histograms are plain arrays)
     slots = Math.min(slots, Math.floor(MAX_SLOT_BYTES / (stride * FEAT_BYTES)));
     const bytes = align16(rows * stride) + 24 * rows + 176 + 8 * stride + slots * stride * FEAT_BYTES;
-    if (slots < 2 || bytes > 2 ** 30) return null;
+    if (slots < 1 || bytes > 2 ** 30) return null;
     const mod = compile(nFeatures);
     return mod ? new HistArena(mod, rows, stride, nFeatures, slots, nBins) : null;
   }
