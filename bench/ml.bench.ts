@@ -6,7 +6,9 @@
  * GBDT: /work/shared/bench/gbdt_{train,test}.csv, 200 rounds, depth 6, lr 0.1,
  * 256 bins; peer = Debian python3-xgboost (tree_method hist, nthread 1) at
  * /usr/bin/python3. Wall time is the figure; CPU time is shown beside it because
- * this machine is shared and wall time includes waiting for a core.
+ * this machine is shared and wall time includes waiting for a core. Training runs
+ * twice on each side, interleaved (ours, xgboost, ours, xgboost), and each side's
+ * best run counts, so a burst of load from other processes does not decide the row.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -88,23 +90,47 @@ export async function gbdtCases(): Promise<BenchRow[]> {
   const te = toDataset(readNumericCsv(testPath), 'label');
   const params = { rounds: 200, maxDepth: 6, learningRate: 0.1, maxBins: 256 };
   const fit = timed(() => trainGbdt(tr.X, tr.y, params));
+  const peer1 = xgboostPeer(trainPath, testPath);
+  const fit2 = timed(() => trainGbdt(tr.X, tr.y, params));
+  const peer2 = typeof peer1 === 'string' ? peer1 : xgboostPeer(trainPath, testPath);
+  const best = { wall: Math.min(fit.wall, fit2.wall), cpu: Math.min(fit.cpu, fit2.cpu) };
   const model = fit.value;
   const auc = rocAuc(te.y, gbdtPredict(model, te.X));
-  // inference: margins of the 20k test rows, best of 10
+  // inference: margins of the 20k test rows, best of 60 whole passes (~15 ms each)
   const ff = flatOf(model);
   // warm-up passes: on a busy machine TurboFan's background compile can lag the first calls
   for (let i = 0; i < 3; i++) predictMargins(ff, te.X);
-  let best = Infinity;
+  let bestWall = Infinity;
   let bestCpu = Infinity;
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 60; i++) {
     const t = timed(() => predictMargins(ff, te.X));
-    best = Math.min(best, t.wall);
+    bestWall = Math.min(bestWall, t.wall);
     bestCpu = Math.min(bestCpu, t.cpu);
   }
-  const rate = te.X.rows / best;
-  // the JS integer-rank path (fallback when WebAssembly is unavailable), same rows
-  let bestJs = Infinity;
-  for (let i = 0; i < 3; i++) bestJs = Math.min(bestJs, timed(() => predictMargins(ff, te.X, undefined, 'js')).wall);
+  // shown beside it: the same rows in 2,048-row slices, best wall time of each slice summed.
+  // A 15 ms pass is almost always preempted when the 2 cores are shared by many processes,
+  // a 1.5 ms slice often is not, so this reads the kernel's speed rather than the load
+  // (it pays the per-call set-up ten times, so on an idle machine it reads a little lower).
+  const SLICE = 2048;
+  let sliced = 0;
+  for (let r0 = 0; r0 < te.X.rows; r0 += SLICE) {
+    const m = Math.min(SLICE, te.X.rows - r0);
+    const sub = { data: new Float64Array(m * te.X.cols), rows: m, cols: te.X.cols };
+    for (let f = 0; f < te.X.cols; f++) sub.data.set(te.X.data.subarray(f * te.X.rows + r0, f * te.X.rows + r0 + m), f * m);
+    let b = Infinity;
+    for (let i = 0; i < 30; i++) b = Math.min(b, timed(() => predictMargins(ff, sub)).wall);
+    sliced += b;
+  }
+  const rate = te.X.rows / bestWall;
+  // the scalar wasm walk and the JS integer-rank path (fallbacks), same rows
+  const bestOf = (engine: 'wasm' | 'js', n: number): number => {
+    let b = Infinity;
+    for (let i = 0; i < n; i++) b = Math.min(b, timed(() => predictMargins(ff, te.X, undefined, engine)).wall);
+    return b;
+  };
+  predictMargins(ff, te.X, undefined, 'wasm');
+  const bestScalar = bestOf('wasm', 10);
+  const bestJs = bestOf('js', 3);
   // the parallel path, timed with its worker start-up, to decide whether threads pay here
   const tPar = performance.now();
   const pool = await HistogramPool.create(2);
@@ -115,22 +141,24 @@ export async function gbdtCases(): Promise<BenchRow[]> {
     parWall = (performance.now() - tPar) / 1000;
     await pool.close();
   }
-  const peer = xgboostPeer(trainPath, testPath);
-  const absent = typeof peer === 'string' ? `absent (${peer})` : null;
+  const absent = typeof peer1 === 'string' ? `absent (${peer1})` : typeof peer2 === 'string' ? `absent (${peer2})` : null;
   if (absent) process.stdout.write(`XGBoost peer ${absent}\n`);
-  const p = typeof peer === 'string' ? null : peer;
+  const p =
+    typeof peer1 === 'string' || typeof peer2 === 'string'
+      ? null
+      : { ...peer1, wall: Math.min(peer1.wall, peer2.wall), cpu: Math.min(peer1.cpu, peer2.cpu), predict_rows_per_s: Math.max(peer1.predict_rows_per_s, peer2.predict_rows_per_s) };
   return [
     {
-      case: 'GBDT train 50k x 40, 200 rounds, depth 6 (1 thread)',
-      ours: `${fit.wall.toFixed(2)} s (cpu ${fit.cpu.toFixed(2)} s)`,
+      case: 'GBDT train 50k x 40, 200 rounds, depth 6 (1 thread, best of 2)',
+      ours: `${best.wall.toFixed(2)} s (cpu ${best.cpu.toFixed(2)} s)`,
       peer: p ? `xgboost ${p.version}: ${p.wall.toFixed(2)} s (cpu ${p.cpu.toFixed(2)} s)` : absent!,
       floor: '<= xgboost (1 thread)',
-      ok: p ? fit.wall <= p.wall : null,
+      ok: p ? best.wall <= p.wall : null,
     },
     {
       case: 'GBDT train, --threads 2 (incl. worker start)',
       ours: `${parWall.toFixed(2)} s`,
-      peer: `ours, 1 thread: ${fit.wall.toFixed(2)} s`,
+      peer: `ours, 1 thread: ${best.wall.toFixed(2)} s`,
       floor: 'informational',
       ok: null,
     },
@@ -143,10 +171,17 @@ export async function gbdtCases(): Promise<BenchRow[]> {
     },
     {
       case: `GBDT inference, 200 trees depth 6 (${inferenceEngine(ff)} kernel, 1 thread)`,
-      ours: `${fmtRate(rate, 'rows')} (cpu ${fmtRate(te.X.rows / bestCpu, 'rows')})`,
+      ours: `${fmtRate(rate, 'rows')} (cpu ${fmtRate(te.X.rows / bestCpu, 'rows')}; 2k-row slices ${fmtRate(te.X.rows / sliced, 'rows')})`,
       peer: p ? `xgboost: ${fmtRate(p.predict_rows_per_s, 'rows')}` : absent!,
       floor: '>= 1M rows/s',
       ok: rate >= 1e6,
+    },
+    {
+      case: 'GBDT inference, scalar wasm walk (fallback)',
+      ours: fmtRate(te.X.rows / bestScalar, 'rows'),
+      peer: `ours, ${inferenceEngine(ff)}: ${fmtRate(rate, 'rows')}`,
+      floor: 'informational',
+      ok: null,
     },
     {
       case: 'GBDT inference, JS fallback path',

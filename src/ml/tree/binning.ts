@@ -97,7 +97,19 @@ export function applyBins(X: Matrix, cuts: readonly Float64Array[]): BinnedMatri
     const c = cuts[j]!;
     nBins[j] = c.length + 1;
     const off = j * X.rows;
-    for (let i = 0; i < X.rows; i++) bins[off + i] = binOf(c, X.data[off + i]!);
+    // binOf as a fixed-step search over the cuts padded with +Infinity to 2^k - 1: no
+    // data-dependent branch to mispredict (code = number of cuts <= v either way)
+    let top = 1;
+    while (top - 1 < c.length) top <<= 1;
+    const pad = new Float64Array(top).fill(Infinity);
+    pad.set(c);
+    for (let i = 0; i < X.rows; i++) {
+      const v = X.data[off + i]!;
+      let lo = 0;
+      for (let step = top >> 1; step > 0; step >>= 1) lo += step & -(pad[lo + step - 1]! <= v);
+      // +Infinity also counts the padding: clamp to the cut count
+      bins[off + i] = v !== v ? MISSING_BIN : Math.min(lo, c.length);
+    }
   }
   return { bins, rows: X.rows, cols: X.cols, cuts, nBins };
 }

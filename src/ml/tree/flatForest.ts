@@ -9,8 +9,11 @@
  * coded twice, NaN as 0 (default left) and as MAX (default right), and each
  * node reads the copy that matches its default direction.
  *
- * Complete trees run on a WebAssembly kernel (walkKernel.ts) that compares the
- * raw floats instead: rows are copied with NaN as -Infinity (default left) and
+ * Complete trees of depth <= 8 whose features have at most 255 thresholds each
+ * (every model this project trains with <= 256 bins, and XGBoost hist models)
+ * run on a WebAssembly SIMD kernel (codeWalkKernel.ts) over the same integer
+ * codes, 8 bits wide, 64 rows at a time. Other complete trees run on a scalar
+ * WebAssembly kernel (walkKernel.ts) that compares the raw floats instead: rows are copied with NaN as -Infinity (default left) and
  * +Infinity (default right), and x >= t decides exactly as the reference walk's
  * x < t does. The integer-rank JS path stays for general trees, models with a
  * -Infinity threshold (where the NaN copy would be ambiguous) and hosts without
@@ -18,6 +21,8 @@
  */
 import type { Matrix } from '../data.ts';
 import type { Tree } from './tree.ts';
+import { CODE_BLOCK, CODE_MAX_DEPTH, compileCodeWalk, instantiateCodeWalk, type CodeWalkFn, type QuantFn } from './codeWalkKernel.ts';
+import type { WasmMemory } from './wasmAsm.ts';
 import { compileWalk, instantiateWalk, type WalkFn } from './walkKernel.ts';
 
 /** Rows per block: 128 rows x 2F int32 codes stays in L1/L2 for F up to ~100. */
@@ -214,9 +219,115 @@ function wasmForest(ff: FlatForest): WasmForest | null {
   return w;
 }
 
+/** A FlatForest laid out for the SIMD code kernel; the inputs and sums of a call follow at `dyn`. */
+interface CodeForest {
+  readonly quant: QuantFn;
+  readonly walk: CodeWalkFn;
+  readonly memory: WasmMemory;
+  readonly nodes: number;
+  readonly leaf: number;
+  readonly group: number;
+  readonly tables: number;
+  readonly codes: number;
+  readonly dyn: number;
+}
+
+const codeForests = new WeakMap<FlatForest, CodeForest | null>();
+
+/** The SIMD-code form of a complete-layout forest (cached), or null when it does not fit 8-bit codes. */
+function codeForest(ff: FlatForest): CodeForest | null {
+  let c = codeForests.get(ff);
+  if (c !== undefined) return c;
+  c = null;
+  const D = ff.depth;
+  const F = ff.nFeatures;
+  let maxCuts = 0;
+  let ok = D >= 1 && D <= CODE_MAX_DEPTH && ff.nTrees > 0 && F >= 1 && 2 * F * CODE_BLOCK <= 65536;
+  for (const cuts of ff.cuts) {
+    maxCuts = Math.max(maxCuts, cuts.length);
+    for (let i = 0; i < cuts.length; i++) if (cuts[i] !== cuts[i]) ok = false;
+  }
+  const steps = Math.max(1, Math.ceil(Math.log2(maxCuts + 1)));
+  const mod = ok && maxCuts <= 255 ? compileCodeWalk({ nFeatures: F, depth: D, steps, float32: ff.float32 }) : null;
+  if (mod) {
+    const NB = CODE_BLOCK;
+    const T = ff.nTrees;
+    const nInt = (1 << D) - 1;
+    const nodes = 0;
+    const leaf = (nodes + 4 * T * nInt + 15) & ~15;
+    const group = leaf + T * (nInt + 1) * 8;
+    const tables = (group + 4 * T + 15) & ~15;
+    const codes = tables + F * (8 << steps);
+    const dyn = codes + 2 * F * NB;
+    if (dyn < 2 ** 30) {
+      const { quant, walk, memory } = instantiateCodeWalk(mod, dyn);
+      const { buffer } = memory;
+      const u8 = new Uint8Array(buffer);
+      const f64 = new Float64Array(buffer);
+      for (let k = 0; k < T * nInt; k++) {
+        const at = nodes + 4 * k;
+        const col = ff.off[k]! * NB;
+        u8[at] = col & 255;
+        u8[at + 1] = col >> 8;
+        u8[at + 2] = ((ff.rank[k]! - 1) & 255) ^ 0x80;
+      }
+      f64.set(ff.leaf, leaf >> 3);
+      new Int32Array(buffer).set(ff.treeGroup, group >> 2);
+      for (let f = 0; f < F; f++) {
+        const t0 = (tables >> 3) + f * (1 << steps);
+        f64.fill(Infinity, t0, t0 + (1 << steps));
+        f64.set(ff.cuts[f]!, t0);
+      }
+      c = { quant, walk, memory, nodes, leaf, group, tables, codes, dyn };
+    }
+  }
+  codeForests.set(ff, c);
+  return c;
+}
+
+/** Input bytes copied into wasm memory per chunk of rows (bounds the memory a call needs). */
+const CODE_CHUNK_BYTES = 1 << 25;
+
+/**
+ * predictMargins on the SIMD code kernel: a chunk of rows is copied into wasm memory,
+ * then per block of rows the kernel codes it and walks every tree, adding into sums
+ * laid out per group with the row count padded to whole blocks (the last block's
+ * stale rows land in the padding).
+ */
+function predictCodes(ff: FlatForest, c: CodeForest, X: Matrix, res: Float64Array): Float64Array {
+  const n = X.rows;
+  const F = ff.nFeatures;
+  const G = ff.nGroups;
+  const NB = CODE_BLOCK;
+  const chunk = Math.min(Math.ceil(n / NB) * NB, Math.max(NB, Math.floor(CODE_CHUNK_BYTES / (8 * F * NB)) * NB));
+  const xAt = c.dyn;
+  const resAt = xAt + 8 * (F * chunk + NB);
+  const need = resAt + 8 * G * chunk;
+  if (c.memory.buffer.byteLength < need) c.memory.grow(Math.ceil((need - c.memory.buffer.byteLength) / 65536));
+  const f64 = new Float64Array(c.memory.buffer);
+  const { data } = X;
+  for (let c0 = 0; c0 < n; c0 += chunk) {
+    const m = Math.min(chunk, n - c0);
+    const mPad = Math.ceil(m / NB) * NB;
+    for (let f = 0; f < F; f++) f64.set(data.subarray(f * n + c0, f * n + c0 + m), (xAt >> 3) + f * m);
+    for (let g = 0; g < G; g++) f64.fill(ff.base[g]!, (resAt >> 3) + g * mPad, (resAt >> 3) + g * mPad + m);
+    for (let r0 = 0; r0 < m; r0 += NB) {
+      c.quant(xAt + 8 * r0, 8 * m, c.tables, c.codes);
+      c.walk(c.nodes, c.leaf, c.group, ff.nTrees, c.codes, resAt + 8 * r0, 8 * mPad);
+    }
+    for (let g = 0; g < G; g++) res.set(f64.subarray((resAt >> 3) + g * mPad, (resAt >> 3) + g * mPad + m), g * n + c0);
+  }
+  return res;
+}
+
+/** The kernels predictMargins can run: 'auto' picks the first that fits of wasm-simd, wasm, js. */
+export type InferenceEngine = 'wasm-simd' | 'wasm' | 'js';
+
 /** Which kernel predictMargins runs for this forest by default. */
-export function inferenceEngine(ff: FlatForest): 'wasm' | 'js' {
-  return ff.depth >= 1 && ff.nTrees > 0 && wasmForest(ff) ? 'wasm' : 'js';
+export function inferenceEngine(ff: FlatForest): InferenceEngine {
+  if (!(ff.depth >= 1 && ff.nTrees > 0)) return 'js';
+  if (codeForest(ff)) return 'wasm-simd';
+  return wasmForest(ff) ? 'wasm' : 'js';
 }
 
 /** predictMargins on the wasm kernel: copy a block of rows (NaN as -/+Infinity), walk every tree, copy sums out. */
@@ -256,13 +367,15 @@ function predictWasm(ff: FlatForest, w: WasmForest, X: Matrix, res: Float64Array
 
 /**
  * Raw margins for every row of X (column-major), group-major: group g, row i at g*rows+i.
- * `engine: 'js'` forces the integer-rank JS path (the two agree bit for bit).
+ * `engine` forces a kernel when it fits ('js' always does); all agree bit for bit.
  */
-export function predictMargins(ff: FlatForest, X: Matrix, out?: Float64Array, engine: 'auto' | 'js' = 'auto'): Float64Array {
+export function predictMargins(ff: FlatForest, X: Matrix, out?: Float64Array, engine: 'auto' | InferenceEngine = 'auto'): Float64Array {
   const n = X.rows;
   const F = ff.nFeatures;
   const res = out ?? new Float64Array(n * ff.nGroups);
-  if (engine === 'auto' && ff.depth >= 1 && ff.nTrees > 0) {
+  if (engine !== 'js' && ff.depth >= 1 && ff.nTrees > 0) {
+    const c = engine === 'wasm' ? null : codeForest(ff);
+    if (c) return predictCodes(ff, c, X, res);
     const w = wasmForest(ff);
     if (w) return predictWasm(ff, w, X, res);
   }

@@ -99,12 +99,19 @@ export function trainGbdt(X: Matrix, y: Float64Array, params: Partial<GbdtParams
   checkParams(p, X, y);
   const obj = makeObjective(p.objective, { numClass: p.numClass, huberDelta: p.huberDelta });
   const binned = binMatrix(X, p.maxBins);
-  const grower = new TreeGrower(binned, opts.pool);
+  const grower = new TreeGrower(binned, opts.pool, histSlotsFor(p));
   try {
     return boost(X, y, p, opts, obj, grower);
   } finally {
     grower.release();
   }
+}
+
+/** Histograms a tree keeps alive at once, at most (the wasm arena's slot count). */
+function histSlotsFor(p: GbdtParams): number {
+  const byDepth = p.maxDepth > 0 ? 2 ** Math.min(p.maxDepth, 8) : Infinity;
+  const byLeaves = p.maxLeaves > 0 ? p.maxLeaves : Infinity;
+  return Math.min(byDepth, byLeaves, 256) + 2;
 }
 
 function boost(X: Matrix, y: Float64Array, p: GbdtParams, opts: GbdtTrainOptions, obj: ReturnType<typeof makeObjective>, grower: TreeGrower): GbdtModel {

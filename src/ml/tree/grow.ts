@@ -6,6 +6,7 @@
  * leaf with the largest gain (LightGBM), up to maxLeaves.
  */
 import { MISSING_BIN, type BinnedMatrix } from './binning.ts';
+import { HistArena } from './histKernel.ts';
 import { buildHistogramRowwise, HIST_STRIDE, subtractHistogram } from './histogram.ts';
 import { findBestSplit, leafWeight, noSplit, type SplitInfo, type SplitParams } from './split.ts';
 import type { Rng } from '../../core/rng.ts';
@@ -49,16 +50,24 @@ export class TreeGrower {
   private readonly binsRow: Uint8Array;
   private readonly words: Uint32Array;
   private readonly pool: HistogramPool | null;
+  /** Wasm memory with the buffers and histogram slots when the SIMD kernels run (no pool). */
+  private readonly arena: HistArena | null;
   /** Row stride of binsRow: columns padded to a multiple of 4 (pad codes land in unused histogram slots). */
   private readonly stride: number;
   private readonly histLen: number;
   /** Gradient and hessian interleaved, gathered once per tree. */
   private readonly gh: Float64Array;
 
-  /** With a pool, histograms are built across its worker threads (call release() when done). */
+  /**
+   * With a pool, histograms are built across its worker threads (call release() when done).
+   * `histSlots` is how many histograms the wasm arena holds (the most a tree keeps alive at
+   * once: 2^(maxDepth-1) + 2 depth-wise); past that, plain arrays and the JS kernels serve.
+   * `histSlots` 0 keeps every kernel in JS (the two agree bit for bit).
+   */
   constructor(
     private readonly binned: BinnedMatrix,
     pool?: HistogramPool,
+    histSlots = 66,
   ) {
     const n = binned.rows;
     const F = binned.cols;
@@ -66,7 +75,13 @@ export class TreeGrower {
     this.stride = (F + 3) & ~3;
     this.histLen = this.stride * HIST_STRIDE;
     this.pool = pool ?? null;
-    if (pool) {
+    this.arena = pool || histSlots <= 0 ? null : HistArena.create(n, this.stride, F, histSlots, binned.nBins);
+    if (this.arena) {
+      this.binsRow = this.arena.binsRow;
+      this.words = this.arena.words;
+      this.rowIdx = this.arena.rowIdx;
+      this.gh = this.arena.gh;
+    } else if (pool) {
       const b = pool.attach(n, this.stride, this.histLen, F);
       this.binsRow = b.binsRow;
       this.words = b.words;
@@ -91,7 +106,7 @@ export class TreeGrower {
   }
 
   private takeHist(): Float64Array {
-    return this.hists.pop() ?? new Float64Array(this.histLen);
+    return this.hists.pop() ?? this.arena?.take() ?? new Float64Array(this.histLen);
   }
 
   private giveHist(h: Float64Array | null): void {
@@ -104,7 +119,6 @@ export class TreeGrower {
    * predictions of exactly those rows.
    */
   grow(g: Float64Array, h: Float64Array, rows: Int32Array, nRows: number, features: Int32Array, p: GrowParams, rng?: Rng): Tree {
-    const { nBins } = this.binned;
     const rowIdx = this.rowIdx;
     rowIdx.set(rows.subarray(0, nRows));
     let G = 0;
@@ -138,7 +152,7 @@ export class TreeGrower {
     if (maxDepth > 0 && maxLeaves > 1) {
       const root: Node = { id: rootId, start: 0, end: nRows, depth: 0, G, H, hist: this.takeHist(), split: noSplit() };
       this.histogram(0, nRows, features, root.hist!);
-      findBestSplit(root.hist!, splitFeatures(), nBins, G, H, p, root.split);
+      this.findSplit(root.hist!, splitFeatures(), G, H, p, root.split);
       if (root.split.feature >= 0) candidates.push(root);
       else this.giveHist(root.hist);
     }
@@ -181,11 +195,11 @@ export class TreeGrower {
         const [small, large] = L.end - L.start <= R.end - R.start ? [L, R] : [R, L];
         small.hist = this.takeHist();
         this.histogram(small.start, small.end, features, small.hist);
-        subtractHistogram(node!.hist!, small.hist, features, nBins);
+        this.subtract(node!.hist!, small.hist, features);
         large.hist = node!.hist;
         node!.hist = null;
         for (const c of [L, R]) {
-          findBestSplit(c.hist!, splitFeatures(), nBins, c.G, c.H, p, c.split);
+          this.findSplit(c.hist!, splitFeatures(), c.G, c.H, p, c.split);
           if (c.split.feature >= 0) candidates.push(c);
           else {
             this.giveHist(c.hist);
@@ -213,11 +227,35 @@ export class TreeGrower {
    */
   private histogram(start: number, end: number, features: Int32Array, hist: Float64Array): void {
     if (this.pool) hist.set(this.pool.build(start, end, features, features.length === this.binned.cols));
+    else if (this.arena && features.length === this.binned.cols && this.arena.owns(hist)) this.arena.build(start, end, hist);
     else buildHistogramRowwise(this.binsRow, this.words, this.stride, this.rowIdx, start, end, this.gh, features, this.binned.cols, hist);
+  }
+
+  /** Best split of a node: the wasm search on arena slots, else the JS one (same result). */
+  private findSplit(hist: Float64Array, features: Int32Array, G: number, H: number, p: SplitParams, out: SplitInfo): void {
+    if (!this.arena?.findSplit(hist, features, G, H, p, out)) findBestSplit(hist, features, this.binned.nBins, G, H, p, out);
+  }
+
+  /** parent -= child (parent becomes the sibling) over each listed feature's value bins and its missing bin. */
+  private subtract(parent: Float64Array, child: Float64Array, features: Int32Array): void {
+    const arena = this.arena;
+    const { nBins } = this.binned;
+    if (!arena || !arena.owns(parent) || !arena.owns(child)) {
+      subtractHistogram(parent, child, features, nBins);
+      return;
+    }
+    const miss = MISSING_BIN * 2;
+    for (let fi = 0; fi < features.length; fi++) {
+      const hb = features[fi]! * HIST_STRIDE;
+      arena.sub(parent, child, hb, hb + 2 * Math.min(nBins[features[fi]!]!, MISSING_BIN));
+      parent[hb + miss] -= child[hb + miss]!;
+      parent[hb + miss + 1] -= child[hb + miss + 1]!;
+    }
   }
 
   /** Stable in-place partition of rowIdx[start, end) by a split; returns the first right index. */
   private partition(start: number, end: number, f: number, bin: number, defaultLeft: boolean): number {
+    if (this.arena) return this.arena.partition(start, end, f, bin, defaultLeft);
     const { bins, rows: n } = this.binned;
     const rowIdx = this.rowIdx;
     const tmp = this.tmp;

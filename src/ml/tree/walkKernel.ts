@@ -10,6 +10,7 @@
  * (NaN as -Infinity, then as +Infinity) so default directions need no branch.
  * Tree-major order keeps one tree's nodes in L1 while `lanes` rows walk it.
  */
+import { section, sleb, str, uleb } from './wasmAsm.ts';
 
 const I32 = 0x7f;
 const op = {
@@ -34,38 +35,6 @@ const op = {
   i32ShrU: 0x76,
   f64Add: 0xa0,
 } as const;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 /** Shape constants baked into one module (so levels unroll and row offsets are load immediates). */
 export interface WalkShape {
