@@ -5,32 +5,10 @@
  * The blocked part runs here; ragged edges (M % 4, N % 8) run in the JS kernels of gemm.ts.
  * When WebAssembly SIMD is unavailable `simdAvailable()` is false and callers stay in JS.
  */
+import { section, sleb, uleb } from '../wasmAsm.ts';
 import { gemmNN, gemmTN } from './gemm.ts';
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
 
 // Instruction encoders (only what the kernels use).

@@ -18,7 +18,7 @@
  * idx = 2 idx + bit. Leaves are added per row in tree order, so sums have the
  * same bits as the scalar kernels.
  */
-import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction, type WasmMemory } from './wasmAsm.ts';
+import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction, type WasmMemory } from '../wasmAsm.ts';
 
 /** Rows per block (four 16-lane vectors; one cache line per code column). */
 export const CODE_BLOCK = 64;

@@ -22,7 +22,7 @@
 import type { Matrix } from '../data.ts';
 import type { Tree } from './tree.ts';
 import { CODE_BLOCK, CODE_MAX_DEPTH, compileCodeWalk, instantiateCodeWalk, type CodeWalkFn, type QuantFn } from './codeWalkKernel.ts';
-import type { WasmMemory } from './wasmAsm.ts';
+import type { WasmMemory } from '../wasmAsm.ts';
 import { compileWalk, instantiateWalk, type WalkFn } from './walkKernel.ts';
 
 /** Rows per block: 128 rows x 2F int32 codes stays in L1/L2 for F up to ~100. */

@@ -15,7 +15,7 @@
 import { MISSING_BIN as MISSING } from './binning.ts';
 import { HIST_STRIDE } from './histogram.ts';
 import type { SplitInfo, SplitParams } from './split.ts';
-import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction } from './wasmAsm.ts';
+import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction } from '../wasmAsm.ts';
 
 /** Widest matrix whose feature loop is unrolled (code size grows ~20 bytes per feature). */
 export const MAX_UNROLLED_FEATURES = 2048;

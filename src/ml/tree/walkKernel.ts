@@ -10,7 +10,7 @@
  * (NaN as -Infinity, then as +Infinity) so default directions need no branch.
  * Tree-major order keeps one tree's nodes in L1 while `lanes` rows walk it.
  */
-import { section, sleb, str, uleb } from './wasmAsm.ts';
+import { section, sleb, str, uleb } from '../wasmAsm.ts';
 
 const I32 = 0x7f;
 const op = {

@@ -1,5 +1,5 @@
 /**
- * The few WebAssembly encoders the tree kernels need to assemble their modules
+ * The few WebAssembly encoders the tree and GEMM kernels need to assemble their modules
  * from bytes in-process (no toolchain or binary file): LEB128 integers,
  * sections, and a module of i32-parameter functions importing one memory.
  */
