@@ -14,7 +14,7 @@ import { actorOf } from '../auth/authenticate.ts';
 import { errorResponses, HttpError } from '../httpErrors.ts';
 import { checkPaging, decodeCursor, encodeCursor, pageQuery, pageSchema } from '../pagination.ts';
 import type { RouteModule } from '../routeModule.ts';
-import { securityHeadersFor } from '../securityHeaders.ts';
+import { startEventStream } from '../eventStream.ts';
 
 /** A client that reads slower than this many buffered bytes is dropped (it reconnects with Last-Event-ID). */
 const MAX_BUFFERED = 1 << 20;
@@ -278,16 +278,7 @@ export const alertRoutes: RouteModule = {
       async (req, reply) => {
         const after = req.query.after ?? req.headers['last-event-id'];
         const { symbol: sym, kind } = req.query;
-        const res = reply.raw;
-        reply.hijack();
-        res.writeHead(200, {
-          ...securityHeadersFor(req.url, headers),
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-          ...(reply.getHeader('access-control-allow-origin') ? { 'access-control-allow-origin': String(reply.getHeader('access-control-allow-origin')), vary: 'Origin' } : {}),
-        });
+        const res = startEventStream(req, reply, headers);
         res.write(`retry: 2000\n: connected\n\n`);
         open.add(res);
         let stop = (): void => undefined;

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { EventRecord } from '../../adapters/store/store.ts';
 import { errorResponses } from '../httpErrors.ts';
-import { securityHeadersFor } from '../securityHeaders.ts';
+import { startEventStream } from '../eventStream.ts';
 import type { RouteModule } from '../routeModule.ts';
 
 /** A client that reads slower than this many buffered bytes is dropped (it reconnects with Last-Event-ID). */
@@ -49,17 +49,7 @@ export const streamRoutes: RouteModule = {
       async (req, reply) => {
         const after = req.query.after ?? req.headers['last-event-id'];
         const types = req.query.types?.split(',');
-        const res = reply.raw;
-        reply.hijack();
-        res.writeHead(200, {
-          ...securityHeadersFor(req.url, headers),
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
-          connection: 'keep-alive',
-          // Tell nginx not to buffer the stream.
-          'x-accel-buffering': 'no',
-          ...(reply.getHeader('access-control-allow-origin') ? { 'access-control-allow-origin': String(reply.getHeader('access-control-allow-origin')), vary: 'Origin' } : {}),
-        });
+        const res = startEventStream(req, reply, headers);
         res.write(`retry: 2000\n: connected\n\n`);
         open.add(res);
         let stop = (): void => undefined;

@@ -17,7 +17,7 @@ import { withFieldErrors } from '../inputErrors.ts';
 import { ownerOf } from '../owner.ts';
 import { filterEq, pageByCreated, pageQuery, pageSchema, toPage } from '../pagination.ts';
 import type { RouteModule } from '../routeModule.ts';
-import { securityHeadersFor } from '../securityHeaders.ts';
+import { startEventStream } from '../eventStream.ts';
 
 /** PBO blocks, as `tradepilot sweep` uses (C(12,6) = 924 CSCV splits). */
 const PBO_BLOCKS = 12;
@@ -372,14 +372,7 @@ export const sweepRoutes: RouteModule = {
           if (ready) send(e);
           else queued.push(e);
         });
-        reply.hijack();
-        res.writeHead(200, {
-          ...securityHeadersFor(req.url, headers),
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
+        startEventStream(req, reply, headers);
         const heartbeat = setInterval(() => res.write(': ping\n\n'), options.sseHeartbeatMs);
         heartbeat.unref();
         res.on('close', end);

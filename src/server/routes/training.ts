@@ -13,7 +13,7 @@ import { actorOf } from '../auth/authenticate.ts';
 import { errorResponses, HttpError } from '../httpErrors.ts';
 import type { RouteModule } from '../routeModule.ts';
 import { ownerOf } from '../owner.ts';
-import { securityHeadersFor } from '../securityHeaders.ts';
+import { startEventStream } from '../eventStream.ts';
 import { sseFrame } from './stream.ts';
 
 /** A training with its saved progress. */
@@ -157,9 +157,7 @@ export const trainingRoutes: RouteModule = {
       },
       async (req, reply) => {
         const tr = await owned(req, store, req.params.id);
-        const res = reply.raw;
-        reply.hijack();
-        res.writeHead(200, { ...securityHeadersFor(req.url, headers), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+        const res = startEventStream(req, reply, headers);
         const state = await withProgress(tr);
         res.write(`retry: 2000\nevent: training.state\ndata: ${JSON.stringify({ id: tr.id, status: state.status, done: state.done, total: state.total })}\n\n`);
         const ended = ['done', 'published', 'cancelled', 'failed', 'discarded'].includes(tr.status);
