@@ -1,7 +1,7 @@
 /**
  * The load generator of `bench/api.bench.ts`, run as its own node process so
  * that autocannon never shares the server's event loop or heap. Reads one
- * JSON job from argv[2] ({ url, method, headers, bodies, connections, seconds, rate }),
+ * JSON job from argv[2] ({ url, method, headers, bodies, connections, seconds }),
  * rotates through `bodies` when given, and prints one JSON result on stdout.
  */
 import autocannon from 'autocannon';
@@ -13,8 +13,6 @@ const result = await autocannon({
   url: job.url,
   connections: job.connections,
   duration: job.seconds,
-  // A fixed offered rate (req/s over all connections) measures latency at that load instead of at saturation.
-  ...(job.rate ? { overallRate: job.rate } : {}),
   requests: [
     {
       method: job.method ?? 'GET',
