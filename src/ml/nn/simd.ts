@@ -374,6 +374,22 @@ export class SimdArena {
     }
   }
 
+  /**
+   * Runs `fn` on `n` zeroed floats after the current allocations and frees them afterwards, when
+   * they fit without growing memory (growing would detach every view handed out); else false.
+   */
+  scratch(n: number, fn: (s: Float32Array) => void): boolean {
+    // 4 floats of slack: kernels may read (never write) a few floats past an array's end.
+    if (this.top + n + 4 > this.f32.length) return false;
+    const saved = this.top;
+    try {
+      fn(this.alloc(n));
+    } finally {
+      this.top = saved;
+    }
+    return true;
+  }
+
   /** The current allocation state, to continue from later while no `begin` intervened. */
   checkpoint(): { generation: number; top: number } {
     return { generation: this.generation, top: this.top };
@@ -407,7 +423,21 @@ export function simdGemmTN(M: number, N: number, K: number, A: Float32Array, ao:
   const N8 = N & ~7;
   if (M4 > 0 && N8 > 0 && K > 0) ex.gemm_tn(M4, N8, K, A.byteOffset + 4 * ao, 4 * lda, B.byteOffset + 4 * bo, 4 * ldb, C.byteOffset + 4 * co, 4 * ldc);
   if (N8 < N && M4 > 0) gemmTN(M4, N - N8, K, A, ao, lda, B, bo + N8, ldb, C, co + N8, ldc);
-  if (M4 < M) gemmTN(M - M4, N, K, A, ao + M4, lda, B, bo, ldb, C, co + M4 * ldc, ldc);
+  if (M4 === M) return;
+  // The last M % 4 rows (e.g. 43 input features): one SIMD block into scratch, which reads up to
+  // three floats past those rows of A (inside the arena) and keeps only the real rows.
+  const R = M - M4;
+  const simdRows =
+    N8 > 0 && K > 0 &&
+    simdArena.scratch(4 * N8, (s) => {
+      ex.gemm_tn(4, N8, K, A.byteOffset + 4 * (ao + M4), 4 * lda, B.byteOffset + 4 * bo, 4 * ldb, s.byteOffset, 4 * N8);
+      for (let r = 0; r < R; r++) {
+        const c0 = co + (M4 + r) * ldc;
+        for (let j = 0; j < N8; j++) C[c0 + j] += s[r * N8 + j]!;
+      }
+    });
+  if (!simdRows) gemmTN(R, N, K, A, ao + M4, lda, B, bo, ldb, C, co + M4 * ldc, ldc);
+  else if (N8 < N) gemmTN(R, N - N8, K, A, ao + M4, lda, B, bo + N8, ldb, C, co + M4 * ldc + N8, ldc);
 }
 
 /**
