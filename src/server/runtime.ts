@@ -11,6 +11,7 @@ import type { Logger } from '../core/log.ts';
 import { systemClock, type Clock } from '../core/time.ts';
 import type { DataProvider } from '../data/provider.ts';
 import { createProvider, resolveProviderName } from '../data/providers/index.ts';
+import { recordAlertOutcomes } from '../live/alerts/alertOutcome.ts';
 import { ConfirmationService, type ExecuteConfirmed } from '../live/confirm/confirmations.ts';
 import { OrderGate } from '../live/execution/orderGate.ts';
 import type { Notifier } from '../live/notifier.ts';
@@ -111,6 +112,16 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     fn: async () => {
       const alerts = await runTrainedAlerts({ store, provider, clock });
       if (alerts.length > 0) opts.logger.info({ alerts: alerts.map((a) => a.alert_id) }, 'alerts from published trainings');
+    },
+  });
+  // What became of past alerts (stop, target or the 5-day horizon): GET /alerts/performance reads these records.
+  scheduler.register({
+    name: 'alerts.outcomes',
+    cron: '45 21 * * 1-5',
+    description: 'record the outcomes of alerts whose 5-day horizon has passed (for alert performance)',
+    fn: async () => {
+      const pass = await recordAlertOutcomes(store, provider, clock.now());
+      if (pass.recorded.length > 0 || pass.failed.length > 0) opts.logger.info({ recorded: pass.recorded.length, pending: pass.pending, failed: pass.failed }, 'alert outcomes recorded');
     },
   });
   if (agentSchedule) registerAgentJob(scheduler, { store, clock, provider, confirmations, modelDir: config.MODEL_DIR, threshold: config.SIGNAL_CONFIDENCE_THRESHOLD, logger: opts.logger }, agentSchedule);
