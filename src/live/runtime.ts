@@ -1,5 +1,5 @@
 import type { AlpacaBroker } from '../adapters/broker/alpacaBroker.ts';
-import { PaperBroker } from '../adapters/broker/paperBroker.ts';
+import { DEFAULT_PAPER_CASH, openPaperBroker, type StoredPaperBroker } from '../adapters/broker/storedPaperBroker.ts';
 import { ConsoleNotifier } from '../adapters/notify/consoleNotifier.ts';
 import { openStore } from '../adapters/store/openStore.ts';
 import type { Store } from '../adapters/store/store.ts';
@@ -16,7 +16,7 @@ export interface LiveRuntime {
   store: Store;
   clock: Clock;
   gate: OrderGate;
-  paper: PaperBroker;
+  paper: StoredPaperBroker;
   live: AlpacaBroker | undefined;
   confirmations: ConfirmationService;
   close(): Promise<void>;
@@ -28,6 +28,7 @@ export interface LiveRuntimeOptions {
   /** Price to use when neither the request nor the confirmation's alert has one. */
   refPrice?: number;
   costs?: CostModel;
+  /** Paper account size before the first recorded fill (100,000, as `serve`). */
   paperCash?: number;
 }
 
@@ -35,14 +36,19 @@ export interface LiveRuntimeOptions {
  * Open the store and wire the order gate (paper broker always; the Alpaca
  * broker only when ALPACA_API_KEY and ALPACA_SECRET_KEY are set, and even then
  * only used when the gate's live switch holds) and the confirmation service,
- * whose YES executes through the gate. A one-shot process has no price feed,
- * so the paper broker fills at the reference price: the confirmation's alert
- * entry price, or the caller's `refPrice`.
+ * whose YES executes through the gate. The paper account is the one in the
+ * store (restored from its recorded fills, shared with `serve` and other
+ * commands). A one-shot process has no price feed, so the paper broker fills
+ * at the reference price: the confirmation's alert entry price, or the
+ * caller's `refPrice`.
  */
 export async function openLiveRuntime(cfg: Config, opts: LiveRuntimeOptions = {}): Promise<LiveRuntime> {
   const clock = opts.clock ?? systemClock;
   const store = await openStore(cfg);
-  const paper = new PaperBroker({ initCash: opts.paperCash ?? 100_000, costs: opts.costs ?? NO_COSTS, fillAt: 'close', clock });
+  const paper = await openPaperBroker(store, clock, { initCash: opts.paperCash ?? DEFAULT_PAPER_CASH, costs: opts.costs ?? NO_COSTS, fillAt: 'close' }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   // The Alpaca SDK loads only when its credentials are set (it is a large part of the CLI's start-up otherwise).
   const live = cfg.ALPACA_API_KEY && cfg.ALPACA_SECRET_KEY ? new (await import('../adapters/broker/alpacaBroker.ts')).AlpacaBroker({ keyId: cfg.ALPACA_API_KEY, secret: cfg.ALPACA_SECRET_KEY, baseUrl: cfg.ALPACA_BASE_URL }) : undefined;
   const gate = new OrderGate({ store, clock, config: cfg, paper, live });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { AlpacaBroker } from '../adapters/broker/alpacaBroker.ts';
-import { PaperBroker } from '../adapters/broker/paperBroker.ts';
+import { DEFAULT_PAPER_CASH, openPaperBroker } from '../adapters/broker/storedPaperBroker.ts';
 import { ConsoleNotifier } from '../adapters/notify/consoleNotifier.ts';
 import { openStore } from '../adapters/store/openStore.ts';
 import { barAt } from '../core/bar.ts';
@@ -36,20 +36,22 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Paper account size when nothing else is configured. */
-const PAPER_CASH = 100_000;
-
 /**
  * Build the embedded defaults from the config: the store it names (SQLite or
- * PostgreSQL), the simulated paper broker behind the order gate, Twilio when
- * TWILIO_* are all set (else the console), the data provider (sample, or mock
+ * PostgreSQL), the simulated paper broker behind the order gate (its account
+ * restored from the fills recorded in the store, and shared with the CLI),
+ * Twilio when TWILIO_* are all set (else the console), the data provider (sample, or mock
  * with USE_MOCK_DATA), and the scheduler with the confirmation expiry sweep.
  * Later features register their jobs on `scheduler` before it starts.
  */
 export async function buildRuntime(config: Config, opts: { logger: Logger; env?: NodeJS.ProcessEnv; clock?: Clock; options?: Partial<ServerOptions>; schedules?: boolean; scanUniverse?: string }): Promise<Runtime> {
   const clock = opts.clock ?? systemClock;
   const store = await openStore(config);
-  const paper = new PaperBroker({ initCash: PAPER_CASH, costs: costModel(), fillAt: 'close', clock });
+  // A paper book that cannot be read (a corrupt fill row) stops the start: the gate's checks would count the wrong positions.
+  const paper = await openPaperBroker(store, clock, { initCash: DEFAULT_PAPER_CASH, costs: costModel(), fillAt: 'close' }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   // The live broker exists only with Alpaca credentials; the gate still sends it nothing unless
   // DRY_RUN=false, ENV=production, the admin key and a recorded approval all hold.
   let live: AlpacaBroker | undefined;

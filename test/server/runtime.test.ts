@@ -8,6 +8,7 @@ import { MS_PER_DAY, SimulatedClock } from '../../src/core/time.ts';
 import type { AlertOutcome } from '../../src/live/alerts/alertOutcome.ts';
 import { parseAlert } from '../../src/live/alerts/alertSchema.ts';
 import { AlertStore } from '../../src/live/alerts/alertStore.ts';
+import { openLiveRuntime } from '../../src/live/runtime.ts';
 import { buildRuntime } from '../../src/server/runtime.ts';
 import { FakeAlpaca } from '../support/fakeAlpaca.ts';
 
@@ -46,6 +47,40 @@ describe('serve runtime', () => {
       expect(await rt.deps.store.events({ type: 'positions.reconciled' })).toHaveLength(0);
     } finally {
       await rt.close();
+    }
+  });
+
+  it('serve and a CLI command trade one paper account: each sees the other’s fills at its next check', async () => {
+    const config = loadConfig({ envFile: false, env: { TRADEPILOT_DB: join(dir, 'd.db'), USE_MOCK_DATA: 'true', ALPACA_BASE_URL: base } });
+    const serve = await buildRuntime(config, { logger: createLogger('silent'), env: { AGENT_CRON: 'off' } });
+    try {
+      const yes = async (c: { confirmations: typeof serve.deps.confirmations }, quantity: number): Promise<void> => {
+        const { confirmation } = await c.confirmations.request({ symbol: 'SPY', action: 'BUY', confidence: 0.7, quantity });
+        await c.confirmations.decide(confirmation.id, 'YES', 'cli', 'test');
+        expect((await c.confirmations.get(confirmation.id)).status).toBe('executed');
+      };
+      // serve fills at the latest daily close; the CLI is given that price (as `confirm --price` would be).
+      await yes(serve.deps, 5);
+      const spy = await serve.provider.getBars({ symbol: 'SPY', timeframe: '1d', start: Date.now() - 30 * 86_400_000, end: Date.now() });
+      const price = spy.close[spy.close.length - 1]!;
+      const cli = await openLiveRuntime(config, { refPrice: price });
+      try {
+        expect(await cli.paper.getPositions()).toMatchObject([{ symbol: 'SPY', qty: 5 }]);
+        const more = Math.floor(9_000 / price);
+        await yes(cli, more);
+        const held = 5 + more;
+        // serve's next pre-trade check counts the CLI's shares: one more share at this reference price crosses 20,000.
+        const ref = 20_000 / (held + 0.5);
+        const d = await serve.deps.gate.submit({ symbol: 'SPY', side: 'buy', qty: 1, refPrice: ref, source: 'test' });
+        expect(d.status).toBe('refused');
+        expect(d.reasons.join('; ')).toMatch(/position would be [\d.]+, above the maximum 20000/);
+        const brokerHealth = await serve.deps.health!.find((h) => h.name === 'broker')!.check();
+        expect(brokerHealth.detail).toBe(`paper: equity ${(await cli.paper.getAccount()).equity.toFixed(2)} USD`);
+      } finally {
+        await cli.close();
+      }
+    } finally {
+      await serve.close();
     }
   });
 

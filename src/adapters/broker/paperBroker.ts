@@ -15,12 +15,22 @@ export interface PaperBrokerOptions {
   /** Time source for order and fill stamps (a SimulatedClock in backtests). */
   clock: Clock;
   currency?: string;
+  /** Order ids (`paper-1`, `paper-2`, ... when absent); a broker whose fills are stored needs ids unique across processes. */
+  newOrderId?: () => string;
+  /** Told of every fill this broker executes (not of fills given to `applyFill`): where a store-backed broker learns what to record. */
+  onFill?: (fill: Fill) => void;
 }
 
 interface Holding {
   qty: number;
   avgPrice: number;
   realizedPnl: number;
+}
+
+/** The price a position is valued at, and the time of that price. */
+interface Mark {
+  price: number;
+  time: number;
 }
 
 /**
@@ -30,6 +40,10 @@ interface Holding {
  * positions are marked to the close. With `fillAt: 'close'` a market order placed
  * while a bar is current fills at once at that bar's close. Buys never spend more
  * cash than there is: they are cut to what the cash affords (like vectorbt).
+ *
+ * The kernel does no I/O. A broker whose book lives elsewhere (the store, see
+ * storedPaperBroker.ts) hears of each fill through `onFill`, replays recorded
+ * fills with `applyFill`, and starts over with `resetAccount`.
  */
 export class PaperBroker implements Broker {
   readonly name = 'paper';
@@ -41,6 +55,8 @@ export class PaperBroker implements Broker {
   private pending: string[] = [];
   private readonly fills: Fill[] = [];
   private readonly bars = new Map<string, Bar>();
+  /** Latest price per symbol: the current bar's close, or a newer fill given to `applyFill`. */
+  private readonly marks = new Map<string, Mark>();
   private seq = 0;
 
   constructor(private readonly opts: PaperBrokerOptions) {
@@ -71,7 +87,7 @@ export class PaperBroker implements Broker {
     if (notional !== undefined && (!(notional > 0) || side !== 'buy')) throw new BadInputError('a notional order must be a buy of a positive amount');
     if (type === 'limit' && !(o.limitPrice! > 0)) throw new BadInputError('a limit order needs limitPrice > 0');
     if (type === 'stop' && !(o.stopPrice! > 0)) throw new BadInputError('a stop order needs stopPrice > 0');
-    const id = `paper-${++this.seq}`;
+    const id = this.opts.newOrderId?.() ?? `paper-${++this.seq}`;
     const order: Order = {
       id,
       clientOrderId: o.clientOrderId ?? id,
@@ -123,7 +139,10 @@ export class PaperBroker implements Broker {
 
   /** Make `bars` current (one per symbol that traded at `time`) and fill what they reach. */
   advance(bars: ReadonlyMap<string, Bar>): void {
-    for (const [s, b] of bars) this.bars.set(s, b);
+    for (const [s, b] of bars) {
+      this.bars.set(s, b);
+      this.marks.set(s, { price: b.close, time: b.time });
+    }
     if (this.pending.length === 0) return;
     const still: string[] = [];
     for (const id of this.pending) {
@@ -140,11 +159,41 @@ export class PaperBroker implements Broker {
     this.pending = still;
   }
 
-  /** Cash plus every position marked at its latest close. */
+  /** Cash plus every position marked at its latest price (the latest close, or a newer replayed fill; the average price before either). */
   equity(): number {
     let e = this.cash;
-    for (const [s, h] of this.holdings) if (h.qty !== 0) e += h.qty * this.bars.get(s)!.close;
+    for (const [s, h] of this.holdings) if (h.qty !== 0) e += h.qty * (this.marks.get(s)?.price ?? h.avgPrice);
     return e;
+  }
+
+  /**
+   * Book a fill executed elsewhere (recorded by this or another process) into
+   * cash and positions by the same rule as an execution here. Its price
+   * becomes the symbol's mark unless a newer one is known. Not told to `onFill`.
+   */
+  applyFill(fill: Fill): void {
+    this.book(fill.symbol, fill.side === 'buy' ? 1 : -1, fill.qty, fill.price, fill.fee);
+    this.fills.push({ ...fill });
+    const mark = this.marks.get(fill.symbol);
+    if (!mark || fill.time >= mark.time) this.marks.set(fill.symbol, { price: fill.price, time: fill.time });
+  }
+
+  /** Back to the initial cash with no positions and no fills (orders and bars stay), before replaying a book from the start. */
+  resetAccount(): void {
+    this.cash = this.opts.initCash;
+    this.holdings.clear();
+    this.fills.length = 0;
+  }
+
+  /** Undo the status of an order whose fill could not be kept (`resetAccount` and a replay undo the booking itself). */
+  rejectOrder(orderId: string, reason: string): void {
+    const order = this.find(orderId);
+    if (!order) return;
+    order.status = OrderStatus.REJECTED;
+    order.rejectReason = reason;
+    order.filledQty = 0;
+    delete order.filledAvgPrice;
+    this.pending = this.pending.filter((p) => p !== order.id);
   }
 
   private find(id: string): Order | undefined {
@@ -184,8 +233,22 @@ export class PaperBroker implements Broker {
       return;
     }
     const price = fillPrice(c, dir, ref, qty, volume);
+    const fee = feeOf(c, qty * price, entering);
+    this.book(order.symbol, dir, qty, price, fee);
+    order.status = OrderStatus.FILLED;
+    order.filledQty = qty;
+    order.filledAvgPrice = price;
+    if (notional !== undefined) order.qty = qty;
+    const fill: Fill = { id: `${order.id}-f`, orderId: order.id, symbol: order.symbol, side: order.side, qty, price, fee, time: this.opts.clock.now() };
+    this.fills.push(fill);
+    this.opts.onFill?.({ ...fill });
+  }
+
+  /** The one accounting rule: a fill moves cash, the position, its average price and realised P&L. */
+  private book(symbol: string, dir: 1 | -1, qty: number, price: number, fee: number): void {
+    const h = this.holdings.get(symbol) ?? { qty: 0, avgPrice: 0, realizedPnl: 0 };
+    const entering = h.qty === 0 || Math.sign(h.qty) === dir;
     const value = qty * price;
-    const fee = feeOf(c, value, entering);
     this.cash -= dir * value + fee;
     const newQty = h.qty + dir * qty;
     if (entering) {
@@ -197,11 +260,6 @@ export class PaperBroker implements Broker {
     // Closing exactly: no rounding residue in the position.
     h.qty = dir * qty === -h.qty ? 0 : newQty;
     if (h.qty === 0) h.avgPrice = 0;
-    this.holdings.set(order.symbol, h);
-    order.status = OrderStatus.FILLED;
-    order.filledQty = qty;
-    order.filledAvgPrice = price;
-    if (notional !== undefined) order.qty = qty;
-    this.fills.push({ id: `${order.id}-f`, orderId: order.id, symbol: order.symbol, side: order.side, qty, price, fee, time: this.opts.clock.now() });
+    this.holdings.set(symbol, h);
   }
 }

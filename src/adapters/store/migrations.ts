@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { backfillPaperFills } from './paperFillsBackfill.ts';
 
 /** Whether a migration needs dialect-specific SQL. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -245,6 +246,26 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         // Keyset paging newest first (and since/until ranges) walk this index instead of sorting; it also holds
         // every listed column but the record, so a page is read from the index alone (records are cached by id).
         await db.schema.createIndex('alerts_page').on('alerts').columns(['timestamp', 'alert_id', 'valid_until', 'created_at', 'acknowledged_at', 'acknowledged_by']).execute();
+      },
+    },
+    '0011_paper_fills': {
+      async up(db: Kysely<unknown>) {
+        // The paper broker's book, replayed into its account at start-up and shared by every process.
+        await db.schema
+          .createTable('paper_fills')
+          .addColumn('seq', sql.raw(autoId) as never, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('order_id', 'text', (c) => c.notNull())
+          .addColumn('client_order_id', 'text', (c) => c.notNull())
+          .addColumn('symbol', 'text', (c) => c.notNull())
+          .addColumn('side', 'text', (c) => c.notNull())
+          .addColumn('qty', 'double precision', (c) => c.notNull())
+          .addColumn('price', 'double precision', (c) => c.notNull())
+          .addColumn('fee', 'double precision', (c) => c.notNull())
+          .addColumn('time', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await backfillPaperFills(db);
       },
     },
   };

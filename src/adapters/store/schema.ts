@@ -20,6 +20,7 @@ export interface Database {
   packs: PacksTable;
   backtests: BacktestsTable;
   training_folds: TrainingFoldsTable;
+  paper_fills: PaperFillsTable;
 }
 
 /** The append-only audit trail: raw fetches, features, model versions, predictions, messages, confirmations, orders. */
@@ -258,5 +259,32 @@ export interface BacktestsTable {
   summary: string;
   /** time, close, equity, buy-and-hold equity, trades (JSON). */
   series: string;
+  created_at: string;
+}
+
+/**
+ * The simulated paper broker's book: every fill it executed, in the order it
+ * happened, written by whichever process traded (serve or a CLI command). The
+ * paper account (cash, positions, average prices, realised P&L) is replayed from
+ * these rows on top of the configured initial cash (migration 0011).
+ */
+export interface PaperFillsTable {
+  /** Ledger order (dialect-native auto increment): replays read the fills in this order, and a process catches up on the rows after the last one it saw. */
+  seq: Generated<number>;
+  /** The fill's id (unique). */
+  id: string;
+  /** The paper broker's order id (`orders.broker_order_id`). */
+  order_id: string;
+  /** The order's idempotency key (`orders.client_order_id`). */
+  client_order_id: string;
+  symbol: string;
+  side: string;
+  qty: number;
+  /** Fill price, slippage included. */
+  price: number;
+  /** Fee charged on the fill, in the account currency. */
+  fee: number;
+  /** When it filled (ISO-8601 UTC). */
+  time: string;
   created_at: string;
 }
