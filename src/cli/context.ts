@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Store } from '../adapters/store/store.ts';
 import type { Config, ConfigKey } from '../config/config.ts';
 import type { Logger } from '../core/log.ts';
 import { emit, emitError, type CommandResult, type OutputStreams } from './output.ts';
@@ -39,6 +40,17 @@ export function commandConfig(ctx: CliContext, opts: CommonOptions, extra: Parti
   const overrides: Partial<Record<ConfigKey, string>> = { ...extra };
   if (opts.db) overrides.TRADEPILOT_DB = opts.db;
   return loaded().config.loadConfig({ env: ctx.env, envFile: opts.envFile ?? '.env', overrides });
+}
+
+/** Open the configured store, run `fn`, always close it. */
+export async function withStore<T>(ctx: CliContext, opts: CommonOptions, fn: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../adapters/store/openStore.ts');
+  const store = await openStore(commandConfig(ctx, opts));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }
 
 export function commandLogger(cfg: Config, ctx: CliContext): Logger {

@@ -1,4 +1,6 @@
-import { BadInputError } from '../core/errors.ts';
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { BadInputError, DataError } from '../core/errors.ts';
 
 /** Parse a flag that must be a positive integer; names the flag in the error. */
 export function positiveIntOption(name: string, v: string | undefined, def: number): number {
@@ -34,4 +36,18 @@ export function listOption(v: string | undefined): string[] | undefined {
 export function oneOf<T extends string>(name: string, v: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(v)) throw new BadInputError(`--${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
   return v as T;
+}
+
+/** Read a YAML (or JSON) file named by a flag and check it against `schema`; unreadable YAML and each schema issue become a DataError naming the file. */
+export async function readSchemaFile<T>(file: string, schema: z.ZodType<T>): Promise<T> {
+  const { parse: parseYaml } = await import('yaml');
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new DataError(file, [{ reason: (e as Error).message.split('\n')[0]! }]);
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new DataError(file, r.error.issues.map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : '(root)'), reason: i.message })));
+  return r.data;
 }

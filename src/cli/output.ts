@@ -71,6 +71,11 @@ function formatCell(c: string | number | null | undefined): string {
   return c;
 }
 
+/** An ISO-8601 time as `YYYY-MM-DD HH:MM:SS`, for table cells. */
+export function stamp(iso: string): string {
+  return iso.slice(0, 19).replace('T', ' ');
+}
+
 /** Percent with sign, for summaries. */
 export function pct(x: number, digits = 2): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : 'n/a';

@@ -30,3 +30,20 @@ export function terminalProgress(asJson: boolean, stream: NodeJS.WriteStream = p
     },
   };
 }
+
+/**
+ * Run a long job with a progress bar (see terminalProgress) and Ctrl-C wired to its abort
+ * signal; the bar is stopped and the SIGINT handler removed however the job ends.
+ */
+export async function interruptible<T>(asJson: boolean, job: (signal: AbortSignal, bar: Progress) => Promise<T>): Promise<T> {
+  const bar = terminalProgress(asJson);
+  const abort = new AbortController();
+  const onSig = (): void => abort.abort();
+  process.once('SIGINT', onSig);
+  try {
+    return await job(abort.signal, bar);
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSig);
+  }
+}

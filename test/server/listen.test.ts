@@ -1,44 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runCli } from '../data/cliHarness.ts';
 import { makeHarness, type Harness } from './harness.ts';
-
-/** Open an SSE stream and collect frames until `until` says stop. */
-function readSse(url: string, headers: Record<string, string>, until: (frames: { id: string; event: string; data: unknown }[]) => boolean): Promise<{ res: IncomingMessage; frames: { id: string; event: string; data: unknown }[] }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      const frames: { id: string; event: string; data: unknown }[] = [];
-      let buf = '';
-      if (res.statusCode !== 200) {
-        resolve({ res, frames });
-        res.resume();
-        return;
-      }
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const f: Record<string, string> = {};
-          for (const line of block.split('\n')) {
-            const m = /^(\w+): ?(.*)$/.exec(line);
-            if (m) f[m[1]!] = m[2]!;
-          }
-          if (f.data !== undefined) frames.push({ id: f.id ?? '', event: f.event ?? '', data: JSON.parse(f.data) });
-        }
-        if (until(frames)) {
-          req.destroy();
-          resolve({ res, frames });
-        }
-      });
-    });
-    req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
-    req.end();
-  });
-}
+import { readSse } from '../support/sse.ts';
 
 describe('over a real socket on 127.0.0.1', () => {
   let h: Harness;

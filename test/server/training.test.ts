@@ -1,4 +1,3 @@
-import { request, type IncomingMessage } from 'node:http';
 import { existsSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,39 +12,9 @@ import { buildModel } from '../../src/strategy/models/buildModel.ts';
 import { createModel } from '../../src/strategy/models/modelStore.ts';
 import { findPack } from '../../src/strategy/packs/load.ts';
 import { bearer, makeHarness, type Harness } from './harness.ts';
+import { readSse } from '../support/sse.ts';
 
 const SMALL = { n_estimators: [5, 10], max_depth: [2], learning_rate: [0.1] };
-
-/** Read server-sent events until `until` says stop (or the server ends the stream). */
-function readSse(url: string, headers: Record<string, string>, until: (f: { event: string; data: unknown }[]) => boolean): Promise<{ res: IncomingMessage; frames: { event: string; data: unknown }[] }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      const frames: { event: string; data: unknown }[] = [];
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const f: Record<string, string> = {};
-          for (const line of buf.slice(0, i).split('\n')) {
-            const m = /^(\w+): ?(.*)$/.exec(line);
-            if (m) f[m[1]!] = m[2]!;
-          }
-          buf = buf.slice(i + 2);
-          if (f.data !== undefined) frames.push({ event: f.event ?? '', data: JSON.parse(f.data) });
-        }
-        if (until(frames)) {
-          req.destroy();
-          resolve({ res, frames });
-        }
-      });
-      res.on('end', () => resolve({ res, frames }));
-    });
-    req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
-    req.end();
-  });
-}
 
 describe('training routes', () => {
   let h: Harness;

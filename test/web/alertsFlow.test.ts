@@ -1,25 +1,14 @@
 /** Alerts in chromium: a stored alert arrives on the live stream and is acknowledged from the history. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { systemClock } from '../../src/core/time.ts';
 import type { StockAlert } from '../../src/core/alert.ts';
 import { AlertStore } from '../../src/live/alerts/alertStore.ts';
-import { requireChromium, screenshot } from './browser.ts';
-import { startSession, type Session } from './session.ts';
+import { screenshot } from './browser.ts';
+import { describeInBrowser } from './session.ts';
 
-const enabled = requireChromium();
-
-describe.skipIf(!enabled)('alert dashboard in chromium', () => {
-  let s: Session;
-  const open = (path: string) => s.open(path);
-  beforeAll(async () => {
-    s = await startSession();
-  }, 120_000);
-  afterAll(async () => {
-    await s?.close();
-  });
-
+describeInBrowser('alert dashboard in chromium', (s) => {
   it('shows a stored alert live, then acknowledges it from the history', async () => {
-    const { page, problems } = await open('/alerts');
+    const { page, problems } = await s.open('/alerts');
     await expect.poll(() => page.locator('.panel-head .badge').first().textContent()).toBe('live');
     const now = Date.now();
     const alert: StockAlert = {

@@ -5,25 +5,14 @@
  * leaderboard row as CSV (the download captured and read back), compare rows;
  * chart a backtest.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { requireChromium, RESULTS_DIR, screenshot } from './browser.ts';
-import { startSession, type Session } from './session.ts';
+import { RESULTS_DIR, screenshot } from './browser.ts';
+import { describeInBrowser } from './session.ts';
 
-const enabled = requireChromium();
-
-describe.skipIf(!enabled)('research workflow in chromium', () => {
-  let s: Session;
-  const open = (path: string) => s.open(path);
-  beforeAll(async () => {
-    s = await startSession();
-  }, 120_000);
-  afterAll(async () => {
-    await s?.close();
-  });
-
+describeInBrowser('research workflow in chromium', (s) => {
   it('browses packs by tag and search, and previews a pack\'s performance', async () => {
-    const { page, problems } = await open('/packs');
+    const { page, problems } = await s.open('/packs');
     const cards = page.locator('article.card');
     await cards.first().waitFor();
     const all = await cards.count();
@@ -46,7 +35,7 @@ describe.skipIf(!enabled)('research workflow in chromium', () => {
 
   it('builds a model, runs a sweep to the end, exports a leaderboard row as CSV, compares rows and charts a backtest', async () => {
     // Model builder: live validation, then a model from the Swing Sigma pack.
-    const { page, problems } = await open('/models?pack=swingsigma');
+    const { page, problems } = await s.open('/models?pack=swingsigma');
     const name = page.getByPlaceholder('my-swing-model');
     await name.fill('bad name!');
     await expect.poll(() => page.locator('.field-error').first().textContent()).toContain('letters, digits');

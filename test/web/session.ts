@@ -4,8 +4,9 @@
  * chromium context whose pages start signed in with the admin key.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { InlineQueue } from '../../src/research/jobs/inlineQueue.ts';
-import { launchChromium, watchPage } from './browser.ts';
+import { launchChromium, requireChromium, watchPage } from './browser.ts';
 import { ensureDashboardBuilt } from './dashboardBuild.ts';
 import { startWebServer, type WebServer } from './webServer.ts';
 
@@ -52,4 +53,39 @@ export async function startSession(): Promise<Session> {
       await srv.close();
     },
   };
+}
+
+/**
+ * A describe block for one browser workflow: skipped with the reason printed when chromium is
+ * missing (an error under CI=true), a session started before its tests and closed after them.
+ * `s` stands for that session inside the tests.
+ */
+export function describeInBrowser(name: string, body: (s: Session) => void): void {
+  describe.skipIf(!requireChromium())(name, () => {
+    let current: Session | undefined;
+    const live = (): Session => {
+      if (!current) throw new Error('the browser session is started in beforeAll; use it inside tests');
+      return current;
+    };
+    beforeAll(async () => {
+      current = await startSession();
+    }, 120_000);
+    afterAll(async () => {
+      await current?.close();
+    });
+    body({
+      get srv() {
+        return live().srv;
+      },
+      get browser() {
+        return live().browser;
+      },
+      get context() {
+        return live().context;
+      },
+      open: (path) => live().open(path),
+      call: <T>(method: string, path: string, body?: unknown, type?: string) => live().call<T>(method, path, body, type),
+      close: () => live().close(),
+    });
+  });
 }

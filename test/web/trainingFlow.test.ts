@@ -1,21 +1,10 @@
 /** Training in chromium: train chosen leaderboard ranks of a finished sweep, review the result, publish it. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { requireChromium, screenshot } from './browser.ts';
-import { startSession, type Session } from './session.ts';
+import { screenshot } from './browser.ts';
+import { describeInBrowser } from './session.ts';
 
-const enabled = requireChromium();
-
-describe.skipIf(!enabled)('training review in chromium', () => {
-  let s: Session;
-  const open = (path: string) => s.open(path);
-  beforeAll(async () => {
-    s = await startSession();
-  }, 120_000);
-  afterAll(async () => {
-    await s?.close();
-  });
-
+describeInBrowser('training review in chromium', (s) => {
   it('trains selected leaderboard ranks of a sweep, reviews the result and publishes it', async () => {
     // Setup through the API: a custom pack over five years (enough trades to pass its gates), a model, a finished sweep.
     const call = s.call.bind(s);
@@ -32,7 +21,7 @@ describe.skipIf(!enabled)('training review in chromium', () => {
     expect(ok.length).toBeGreaterThan(0);
 
     // In the browser: pick two trainable ranks on the leaderboard, train them on the quick grid.
-    const { page, problems } = await open(`/leaderboard?sweep=${sw.id}`);
+    const { page, problems } = await s.open(`/leaderboard?sweep=${sw.id}`);
     const table = page.getByRole('table', { name: 'leaderboard' });
     await table.locator('tbody tr').first().waitFor();
     const ranks = ok.slice(0, 2).map((r) => r.rank);

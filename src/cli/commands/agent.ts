@@ -2,7 +2,7 @@ import type { Config } from '../../config/config.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { systemClock } from '../../core/time.ts';
 import type { DataProvider } from '../../data/provider.ts';
-import { action, commandConfig, commandLogger, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
+import { action, commandConfig, commandLogger, withStore, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
 import { numberOption, positiveIntOption } from '../options.ts';
 
 interface TrainOpts extends CommonOptions {
@@ -105,10 +105,8 @@ export const registerAgent: CommandModule = (program, ctx) => {
     .option('--json', 'print one JSON document')
     .action(
       action<CommonOptions>(ctx, async (opts, args) => {
-        const { openStore } = await import('../../adapters/store/openStore.ts');
         const { readPredictionTrail } = await import('../../strategy/agent/predictionTrail.ts');
-        const store = await openStore(commandConfig(ctx, opts));
-        try {
+        return withStore(ctx, opts, async (store) => {
           const t = await readPredictionTrail(store, args[0]!);
           const p = t.prediction as { line?: string } | null;
           const human = [
@@ -118,9 +116,7 @@ export const registerAgent: CommandModule = (program, ctx) => {
             `events: ${t.events.map((e) => e.type).join(', ')}`,
           ].join('\n');
           return { json: t, human };
-        } finally {
-          await store.close();
-        }
+        });
       }),
     );
 };

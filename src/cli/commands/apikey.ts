@@ -1,7 +1,7 @@
 import { systemClock } from '../../core/time.ts';
 import type { ApiKeyService } from '../../server/auth/apiKeys.ts';
 import { Roles } from '../../server/auth/roles.ts';
-import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
+import { action, withStore, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
 
 interface CreateOpts extends CommonOptions {
@@ -10,14 +10,8 @@ interface CreateOpts extends CommonOptions {
 }
 
 async function withKeys<T>(ctx: Parameters<CommandModule>[1], opts: CommonOptions, fn: (svc: ApiKeyService) => Promise<T>): Promise<T> {
-  const { openStore } = await import('../../adapters/store/openStore.ts');
   const { ApiKeyService } = await import('../../server/auth/apiKeys.ts');
-  const store = await openStore(commandConfig(ctx, opts));
-  try {
-    return await fn(new ApiKeyService(store, systemClock, 0));
-  } finally {
-    await store.close();
-  }
+  return withStore(ctx, opts, (store) => fn(new ApiKeyService(store, systemClock, 0)));
 }
 
 /** `tradepilot apikey create|list|revoke`: REST API keys (stored as sha256 hashes only). */

@@ -1,5 +1,5 @@
-import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
-import { pct, table } from '../output.ts';
+import { action, withStore, type CommandModule, type CommonOptions } from '../context.ts';
+import { pct, stamp, table } from '../output.ts';
 import { positiveIntOption } from '../options.ts';
 
 interface ListOpts extends CommonOptions {
@@ -18,9 +18,7 @@ export const registerConfirmations: CommandModule = (program, ctx) => {
     .action(
       action<ListOpts>(ctx, async (opts) => {
         const limit = positiveIntOption('limit', opts.limit, 50);
-        const { openStore } = await import('../../adapters/store/openStore.ts');
-        const store = await openStore(commandConfig(ctx, opts));
-        try {
+        return withStore(ctx, opts, async (store) => {
           let q = store.db.selectFrom('confirmations').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
           if (opts.status) q = q.where('status', '=', opts.status);
           const rows = (await q.execute()).map((r) => ({ ...r, drill: r.drill === 1 }));
@@ -29,12 +27,10 @@ export const registerConfirmations: CommandModule = (program, ctx) => {
               ? 'no confirmations'
               : table(
                   ['id', 'created', 'symbol', 'action', 'qty', 'confidence', 'status', 'expires', 'drill'],
-                  rows.map((r) => [r.id, r.created_at.slice(0, 19).replace('T', ' '), r.symbol, r.action, r.quantity, pct(r.confidence, 0), r.status, r.expires_at.slice(0, 19).replace('T', ' '), r.drill ? 'yes' : '']),
+                  rows.map((r) => [r.id, stamp(r.created_at), r.symbol, r.action, r.quantity, pct(r.confidence, 0), r.status, stamp(r.expires_at), r.drill ? 'yes' : '']),
                 );
           return { json: { confirmations: rows }, human };
-        } finally {
-          await store.close();
-        }
+        });
       }),
     );
 };

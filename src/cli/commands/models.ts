@@ -1,6 +1,5 @@
-import type { Store } from '../../adapters/store/store.ts';
 import { PACKS_DIR } from '../../strategy/packs/packsDir.ts';
-import { action, commandConfig, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
+import { action, withStore, type CliContext, type CommandModule, type CommonOptions } from '../context.ts';
 import { table } from '../output.ts';
 
 /** Options shared by the research commands (models, sweep, train). */
@@ -11,17 +10,6 @@ export interface UserOptions extends CommonOptions {
 /** The acting user: --user, TRADEPILOT_USER, the login name, or "local". */
 export function userOf(ctx: CliContext, opts: UserOptions): string {
   return opts.user ?? ctx.env.TRADEPILOT_USER ?? ctx.env.USER ?? 'local';
-}
-
-/** Open the configured store, run `fn`, always close it. */
-export async function withStore<T>(ctx: CliContext, opts: CommonOptions, fn: (store: Store) => Promise<T>): Promise<T> {
-  const { openStore } = await import('../../adapters/store/openStore.ts');
-  const store = await openStore(commandConfig(ctx, opts));
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
 }
 
 interface CreateOptions extends UserOptions {

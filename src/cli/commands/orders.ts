@@ -1,5 +1,5 @@
-import { action, commandConfig, type CommandModule, type CommonOptions } from '../context.ts';
-import { table } from '../output.ts';
+import { action, withStore, type CommandModule, type CommonOptions } from '../context.ts';
+import { stamp, table } from '../output.ts';
 import { positiveIntOption } from '../options.ts';
 
 interface ListOpts extends CommonOptions {
@@ -23,9 +23,7 @@ export const registerOrders: CommandModule = (program, ctx) => {
     .action(
       action<ListOpts>(ctx, async (opts) => {
         const limit = positiveIntOption('limit', opts.limit, 50);
-        const { openStore } = await import('../../adapters/store/openStore.ts');
-        const store = await openStore(commandConfig(ctx, opts));
-        try {
+        return withStore(ctx, opts, async (store) => {
           let q = store.db.selectFrom('orders').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
           if (opts.status) q = q.where('status', '=', opts.status);
           if (opts.symbol) q = q.where('symbol', '=', opts.symbol.toUpperCase());
@@ -36,12 +34,10 @@ export const registerOrders: CommandModule = (program, ctx) => {
               ? 'no orders'
               : table(
                   ['created', 'symbol', 'side', 'qty', 'notional', 'mode', 'status', 'client order id', 'why'],
-                  rows.map((r) => [r.created_at.slice(0, 19).replace('T', ' '), r.symbol, r.side, r.qty, r.notional, r.mode, r.status, r.client_order_id, r.status === 'refused' || r.status === 'failed' ? r.reasons.join('; ') : '']),
+                  rows.map((r) => [stamp(r.created_at), r.symbol, r.side, r.qty, r.notional, r.mode, r.status, r.client_order_id, r.status === 'refused' || r.status === 'failed' ? r.reasons.join('; ') : '']),
                 );
           return { json: { orders: rows }, human };
-        } finally {
-          await store.close();
-        }
+        });
       }),
     );
 };

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
 import type { RlMetrics } from '../../rl/evaluate.ts';
 import type { RlAgentKind, TrainProgress } from '../../rl/train.ts';
-import { action, commandConfig, commandLogger, type CommandModule, type CommonOptions } from '../context.ts';
+import { action, commandConfig, commandLogger, withStore, type CommandModule, type CommonOptions } from '../context.ts';
 import { optionalNumber, positiveIntOption } from '../options.ts';
 import { pct, table } from '../output.ts';
 
@@ -140,14 +140,8 @@ export const registerRl: CommandModule = (program, ctx) => {
         const { report, decisions } = backtestModel(file, path, { rawDir: opts.rawDir ?? 'data/raw', dataFile: opts.data });
         let runId: string | null = null;
         if (opts.store !== false) {
-          const { openStore } = await import('../../adapters/store/openStore.ts');
           const { storeDecisions } = await import('../../rl/decisionEvents.ts');
-          const store = await openStore(commandConfig(ctx, opts));
-          try {
-            runId = await storeDecisions(store, decisions, { agent: report.agent, instrument: report.instrument, model: path });
-          } finally {
-            await store.close();
-          }
+          runId = await withStore(ctx, opts, (store) => storeDecisions(store, decisions, { agent: report.agent, instrument: report.instrument, model: path }));
         }
         const human = [`${report.agent} on ${report.instrument}: ${report.bars} bars from bar ${report.from}`, metricsTable(report.evaluation), runId ? `${decisions.length} decisions stored (run ${runId})` : ''].filter(Boolean).join('\n');
         return { json: { ...report, decisions_stored: runId ? decisions.length : 0, run_id: runId }, human };

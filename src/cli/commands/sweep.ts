@@ -1,12 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { BadInputError, DataError } from '../../core/errors.ts';
+import { writeFileSync } from 'node:fs';
+import { BadInputError } from '../../core/errors.ts';
 import type { SweepConfig } from '../../research/sweep/grid.ts';
 import type { LeaderboardRow } from '../../research/sweep/leaderboard.ts';
 import type { SweepSummary } from '../../research/sweep/runSweep.ts';
 import type { SweepRecord } from '../../research/sweep/sweepStore.ts';
-import { action, commandConfig, type CliContext, type CommandModule } from '../context.ts';
+import { action, commandConfig, withStore, type CliContext, type CommandModule } from '../context.ts';
+import { listOption, readSchemaFile } from '../options.ts';
 import { pct, table } from '../output.ts';
-import { userOf, withStore, type UserOptions } from './models.ts';
+import { userOf, type UserOptions } from './models.ts';
 
 interface SweepOptions extends UserOptions {
   model?: string;
@@ -24,17 +25,8 @@ interface SweepOptions extends UserOptions {
 const PBO_BLOCKS = 12;
 
 async function readConfig(file: string): Promise<SweepConfig> {
-  const { parse: parseYaml } = await import('yaml');
   const { SweepConfigSchema } = await import('../../research/sweep/grid.ts');
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new DataError(file, [{ reason: (e as Error).message.split('\n')[0]! }]);
-  }
-  const r = SweepConfigSchema.safeParse(raw);
-  if (!r.success) throw new DataError(file, r.error.issues.map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : '(root)'), reason: i.message })));
-  return r.data;
+  return readSchemaFile(file, SweepConfigSchema);
 }
 
 function summaryResult(sw: SweepRecord, human: boolean): { json: unknown; human: string; exitCode?: 0 | 1 | 2 } {
@@ -61,35 +53,28 @@ function summaryResult(sw: SweepRecord, human: boolean): { json: unknown; human:
 async function execute(ctx: CliContext, opts: SweepOptions, id: string): Promise<SweepRecord> {
   const { openQueue } = await import('../../research/jobs/openQueue.ts');
   const { runSweep } = await import('../../research/sweep/runSweep.ts');
-  const { terminalProgress } = await import('../progress.ts');
+  const { interruptible } = await import('../progress.ts');
   const cfg = commandConfig(ctx, opts);
   const queue = await openQueue({ queue: opts.queue ?? cfg.REDIS_URL, workers: opts.workers === undefined ? undefined : Number(opts.workers) });
-  const bar = terminalProgress(Boolean(opts.json));
-  const abort = new AbortController();
-  const onSig = (): void => abort.abort();
-  process.once('SIGINT', onSig);
   let started = false;
   try {
-    return await withStore(ctx, opts, (store) =>
-      runSweep(store, queue, id, {
-        signal: abort.signal,
-        chunk: opts.chunk === undefined ? undefined : Number(opts.chunk),
-        onProgress: (p) => {
-          if (p.phase === 'estimate') {
-            ctx.io.stderr.write(`sweep ${id}: ${p.total - p.done} of ${p.total} to run on ${queue.kind} (${queue.concurrency}), estimated ${p.etaSeconds.toFixed(1)} s\n`);
-            bar.start(p.total, 'sweep');
-            bar.tick(p.done);
-            started = true;
-          } else if (started && p.phase === 'running') bar.tick(0, `${p.done}/${p.total} eta ${p.etaSeconds.toFixed(0)}s`);
-        },
-      }).then((r) => {
-        // Ticks are absolute here: redraw to the final count.
-        return r;
-      }),
+    return await interruptible(Boolean(opts.json), (signal, bar) =>
+      withStore(ctx, opts, (store) =>
+        runSweep(store, queue, id, {
+          signal,
+          chunk: opts.chunk === undefined ? undefined : Number(opts.chunk),
+          onProgress: (p) => {
+            if (p.phase === 'estimate') {
+              ctx.io.stderr.write(`sweep ${id}: ${p.total - p.done} of ${p.total} to run on ${queue.kind} (${queue.concurrency}), estimated ${p.etaSeconds.toFixed(1)} s\n`);
+              bar.start(p.total, 'sweep');
+              bar.tick(p.done);
+              started = true;
+            } else if (started && p.phase === 'running') bar.tick(0, `${p.done}/${p.total} eta ${p.etaSeconds.toFixed(0)}s`);
+          },
+        }),
+      ),
     );
   } finally {
-    bar.stop();
-    process.off('SIGINT', onSig);
     await queue.close();
   }
 }
@@ -124,7 +109,7 @@ export const registerSweep: CommandModule = (program, ctx) => {
           const combos = opts.mode === 'simple' ? simpleGrid(spec.params) : customGrid(spec.params, config!, spec.instrument, spec.risk.max_positions);
           const bpd = spec.timeframe === '1d' ? 1 : Math.round(390 / { '1m': 1, '5m': 5, '30m': 30, '1h': 60, '6h': 360, '1d': 390 }[spec.timeframe]);
           const wf = opts.walkForward || config?.walk_forward ? (config?.walk_forward ?? { is_bars: 126 * bpd, oos_bars: 21 * bpd }) : null;
-          const tags = [...(opts.tags?.split(',').map((t) => t.trim()).filter(Boolean) ?? []), ...(config?.tags ?? [])];
+          const tags = [...(listOption(opts.tags) ?? []), ...(config?.tags ?? [])];
           return (await createSweep(store, userOf(ctx, opts), model.id, spec, { mode: opts.mode as 'simple' | 'custom', combos, walkForward: wf, blocks: PBO_BLOCKS }, tags)).id;
         });
         return summaryResult(await execute(ctx, opts, id), !opts.json);

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Store } from '../../adapters/store/store.ts';
-import { BadInputError, DataError, NotFoundError } from '../../core/errors.ts';
+import { BadInputError, NotFoundError } from '../../core/errors.ts';
 import type { TrainingGrid } from '../../research/training/trainingGrid.ts';
 import type { TrainingRecord } from '../../research/training/trainingStore.ts';
-import { action, commandConfig, type CliContext, type CommandModule } from '../context.ts';
-import { optionalNumber } from '../options.ts';
+import { action, commandConfig, withStore, type CliContext, type CommandModule } from '../context.ts';
+import { optionalNumber, readSchemaFile } from '../options.ts';
 import { table } from '../output.ts';
-import { userOf, withStore, type UserOptions } from './models.ts';
+import { userOf, type UserOptions } from './models.ts';
 
 interface TrainOptions extends UserOptions {
   sweep?: string;
@@ -20,17 +19,8 @@ interface TrainOptions extends UserOptions {
 }
 
 async function readGrid(file: string): Promise<TrainingGrid> {
-  const { parse: parseYaml } = await import('yaml');
   const { TrainingGridSchema } = await import('../../research/training/trainingGrid.ts');
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new DataError(file, [{ reason: (e as Error).message.split('\n')[0]! }]);
-  }
-  const r = TrainingGridSchema.safeParse(raw);
-  if (!r.success) throw new DataError(file, r.error.issues.map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : '(root)'), reason: i.message })));
-  return r.data;
+  return readSchemaFile(file, TrainingGridSchema);
 }
 
 async function result(tr: TrainingRecord, warnings: string[] = []): Promise<{ json: unknown; human: string; exitCode: 0 | 1 }> {
@@ -64,16 +54,12 @@ async function resolveRef(store: Store, kind: 'sweep' | 'training', ref: string,
 
 async function execute(ctx: CliContext, opts: TrainOptions, id: string): Promise<TrainingRecord> {
   const { runTraining } = await import('../../research/training/runTraining.ts');
-  const { terminalProgress } = await import('../progress.ts');
-  const bar = terminalProgress(Boolean(opts.json));
-  const abort = new AbortController();
-  const onSig = (): void => abort.abort();
-  process.once('SIGINT', onSig);
+  const { interruptible } = await import('../progress.ts');
   let started = false;
-  try {
-    return await withStore(ctx, opts, (store) =>
+  return interruptible(Boolean(opts.json), (signal, bar) =>
+    withStore(ctx, opts, (store) =>
       runTraining(store, id, {
-        signal: abort.signal,
+        signal,
         onProgress: (p) => {
           if (p.phase === 'start') {
             ctx.io.stderr.write(`training ${id}: ${p.total - p.done} of ${p.total} (configuration, fold) units to run${p.skipped > 0 ? `, ${p.skipped} saved` : ''}\n`);
@@ -83,11 +69,8 @@ async function execute(ctx: CliContext, opts: TrainOptions, id: string): Promise
           } else if (started && p.phase === 'running') bar.tick(0, `${p.done}/${p.total}${Number.isFinite(p.etaSeconds) ? ` eta ${p.etaSeconds.toFixed(0)}s` : ''}`);
         },
       }),
-    );
-  } finally {
-    bar.stop();
-    process.off('SIGINT', onSig);
-  }
+    ),
+  );
 }
 
 /** `tradepilot train`: train the pack's boosted trees on chosen sweep configurations; status, publish, discard, cancel, resume. */

@@ -4,6 +4,8 @@
  * Armijo condition; curvature pairs failing s.y > 0 are skipped.
  */
 
+import { dot, maxAbs } from '../../core/math/vector.ts';
+
 /** Objective: returns f(x) and writes the gradient into g. */
 export type Objective = (x: Float64Array, g: Float64Array) => number;
 
@@ -24,18 +26,6 @@ export interface LbfgsResult {
   iterations: number;
   converged: boolean;
   gradNorm: number;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-function maxAbs(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
-  return m;
 }
 
 /** Minimise `fn` from x0 (not modified). */

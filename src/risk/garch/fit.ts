@@ -4,6 +4,7 @@
  * Hessian from central differences of the exact gradient; Hessian and QMLE sandwich errors.
  */
 import { BadInputError } from '../../core/errors.ts';
+import { maxAbs } from '../../core/math/vector.ts';
 import { bfgs } from '../optim/bfgs.ts';
 import { fromUnbounded, jacobianDiag, toUnbounded, type Bound } from '../optim/transforms.ts';
 import { invert, matMul } from '../linalg.ts';
@@ -262,10 +263,4 @@ function defaultStart(spec: GarchSpec, lay: ParamLayout, mean: number, v: number
 function inBounds(x: Float64Array, bounds: readonly Bound[]): boolean {
   for (let i = 0; i < x.length; i++) if (!(x[i]! > bounds[i]!.lo && x[i]! < bounds[i]!.hi)) return false;
   return true;
-}
-
-function maxAbs(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
-  return m;
 }

@@ -4,6 +4,8 @@
  * An objective may return Infinity for an infeasible point: the line search backs off.
  */
 
+import { dot, maxAbs } from '../../core/math/vector.ts';
+
 /** Objective: writes the gradient into `g` and returns f(x); Infinity or NaN means infeasible. */
 export type ObjectiveWithGradient = (x: Float64Array, g: Float64Array) => number;
 
@@ -121,16 +123,4 @@ export function bfgs(fg: ObjectiveWithGradient, x0: Float64Array, opts: BfgsOpti
     }
   }
   return { x, f, grad: g, iterations: it, evaluations: evals, converged };
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-function maxAbs(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
-  return m;
 }

@@ -52,8 +52,8 @@ export interface PpoIterationStats {
   approxKl: number;
 }
 
-/** Rollout storage, time-major [T, N]. */
-interface Rollout {
+/** What every step of a rollout records, time-major [T, N]. */
+interface RolloutSteps {
   obs: Float32Array;
   actions: Int32Array;
   logp: Float64Array;
@@ -61,19 +61,16 @@ interface Rollout {
   rewards: Float64Array;
   dones: Uint8Array;
   chunkStates: Data;
+}
+
+/** Rollout storage, time-major [T, N]. */
+interface Rollout extends RolloutSteps {
   adv: Float64Array;
   returns: Float64Array;
 }
 
 /** A rollout gathered elsewhere (job-queue shards), in env order; rewards raw, no advantages yet. */
-export interface RawRollout {
-  obs: Float32Array;
-  actions: Int32Array;
-  logp: Float64Array;
-  values: Float64Array;
-  rewards: Float64Array;
-  dones: Uint8Array;
-  chunkStates: Data;
+export interface RawRollout extends RolloutSteps {
   /** Value after the last step, per env. */
   lastValues: Float64Array;
   /** Returns of finished episodes in (step, env) order. */

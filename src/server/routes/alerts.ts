@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CompiledQuery, type Selectable } from 'kysely';
@@ -14,10 +13,8 @@ import { actorOf } from '../auth/authenticate.ts';
 import { errorResponses, HttpError } from '../httpErrors.ts';
 import { checkPaging, decodeCursor, encodeCursor, pageQuery, pageSchema } from '../pagination.ts';
 import type { RouteModule } from '../routeModule.ts';
-import { startEventStream } from '../eventStream.ts';
+import { MAX_BUFFERED, OpenStreams, startEventStream } from '../eventStream.ts';
 
-/** A client that reads slower than this many buffered bytes is dropped (it reconnects with Last-Event-ID). */
-const MAX_BUFFERED = 1 << 20;
 /** Most ids one acknowledge call takes. */
 const MAX_ACK = 500;
 
@@ -254,11 +251,7 @@ export const alertRoutes: RouteModule = {
         });
     }
 
-    const open = new Set<ServerResponse>();
-    app.addHook('preClose', async () => {
-      for (const res of open) res.end();
-      open.clear();
-    });
+    const open = new OpenStreams(app);
     app.get(
       '/alerts/stream',
       {
@@ -280,16 +273,6 @@ export const alertRoutes: RouteModule = {
         const { symbol: sym, kind } = req.query;
         const res = startEventStream(req, reply, headers);
         res.write(`retry: 2000\n: connected\n\n`);
-        open.add(res);
-        let stop = (): void => undefined;
-        const heartbeat = setInterval(() => res.write(': ping\n\n'), options.sseHeartbeatMs);
-        heartbeat.unref();
-        const cleanup = (): void => {
-          clearInterval(heartbeat);
-          stop();
-          open.delete(res);
-        };
-        res.on('close', cleanup);
         // Frames go out in event order: each event's rows are read before the next event's.
         let chain: Promise<void> = Promise.resolve();
         const write = (frame: string): void => {
@@ -297,31 +280,32 @@ export const alertRoutes: RouteModule = {
           if (res.writableLength > MAX_BUFFERED) res.end();
           else res.write(frame);
         };
-        stop = await tail.subscribe({ afterSeq: after, types: ['alert.stored', 'alert.acknowledged'] }, (e) => {
-          const ids = (e.payload as { alert_ids?: string[] }).alert_ids ?? [];
-          if (e.type === 'alert.acknowledged') {
-            chain = chain.then(() => write(`id: ${e.seq}\nevent: alert.acknowledged\ndata: ${JSON.stringify({ seq: e.seq, ts: e.ts, ...(e.payload as object) })}\n\n`));
-            return;
-          }
-          chain = chain.then(async () => {
-            const now = nowIso();
-            let frames = '';
-            for (let i = 0; i < ids.length; i += 500) {
-              let q = db.selectFrom('alerts').select(COLUMNS).where('alert_id', 'in', ids.slice(i, i + 500));
-              if (sym !== undefined) q = q.where('ticker', '=', sym);
-              if (kind !== undefined) q = q.where('instrument', '=', kind);
-              const rows = await q.orderBy('timestamp', 'asc').orderBy('alert_id', 'asc').execute();
-              for (const r of rows) frames += `event: alert\ndata: ${alertItemJson(r.alert_id, r, r, now)}\n\n`;
+        await open.follow(res, options.sseHeartbeatMs, () =>
+          tail.subscribe({ afterSeq: after, types: ['alert.stored', 'alert.acknowledged'] }, (e) => {
+            const ids = (e.payload as { alert_ids?: string[] }).alert_ids ?? [];
+            if (e.type === 'alert.acknowledged') {
+              chain = chain.then(() => write(`id: ${e.seq}\nevent: alert.acknowledged\ndata: ${JSON.stringify({ seq: e.seq, ts: e.ts, ...(e.payload as object) })}\n\n`));
+              return;
             }
-            // An id-only frame after the batch moves the client's Last-Event-ID past the whole batch (SSE sets it even without data).
-            write(`${frames}id: ${e.seq}\n\n`);
-          });
-          chain = chain.catch((err: unknown) => {
-            req.log.error({ err: (err as Error).message }, 'alert stream: could not read stored alerts');
-            res.end();
-          });
-        });
-        if (res.destroyed) cleanup();
+            chain = chain.then(async () => {
+              const now = nowIso();
+              let frames = '';
+              for (let i = 0; i < ids.length; i += 500) {
+                let q = db.selectFrom('alerts').select(COLUMNS).where('alert_id', 'in', ids.slice(i, i + 500));
+                if (sym !== undefined) q = q.where('ticker', '=', sym);
+                if (kind !== undefined) q = q.where('instrument', '=', kind);
+                const rows = await q.orderBy('timestamp', 'asc').orderBy('alert_id', 'asc').execute();
+                for (const r of rows) frames += `event: alert\ndata: ${alertItemJson(r.alert_id, r, r, now)}\n\n`;
+              }
+              // An id-only frame after the batch moves the client's Last-Event-ID past the whole batch (SSE sets it even without data).
+              write(`${frames}id: ${e.seq}\n\n`);
+            });
+            chain = chain.catch((err: unknown) => {
+              req.log.error({ err: (err as Error).message }, 'alert stream: could not read stored alerts');
+              res.end();
+            });
+          }),
+        );
       },
     );
   },

@@ -1,18 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { EventRecord } from '../../adapters/store/store.ts';
 import { errorResponses } from '../httpErrors.ts';
-import { startEventStream } from '../eventStream.ts';
+import { MAX_BUFFERED, OpenStreams, sseFrame, startEventStream } from '../eventStream.ts';
 import type { RouteModule } from '../routeModule.ts';
-
-/** A client that reads slower than this many buffered bytes is dropped (it reconnects with Last-Event-ID). */
-const MAX_BUFFERED = 1 << 20;
-
-/** One SSE frame: `id` is the event's sequence number, `event` its type. */
-export function sseFrame(e: EventRecord): string {
-  const data = JSON.stringify({ seq: e.seq, id: e.id, ts: e.ts, type: e.type, subject: e.subject, correlationId: e.correlationId, payload: e.payload });
-  return `id: ${e.seq}\nevent: ${e.type}\ndata: ${data}\n\n`;
-}
 
 /**
  * GET /stream/events: server-sent events tailing the audit trail (alerts,
@@ -22,11 +11,7 @@ export function sseFrame(e: EventRecord): string {
 export const streamRoutes: RouteModule = {
   name: 'stream',
   register(app, { tail, options, headers }) {
-    const open = new Set<ServerResponse>();
-    app.addHook('preClose', async () => {
-      for (const res of open) res.end();
-      open.clear();
-    });
+    const open = new OpenStreams(app);
     app.get(
       '/stream/events',
       {
@@ -51,24 +36,15 @@ export const streamRoutes: RouteModule = {
         const types = req.query.types?.split(',');
         const res = startEventStream(req, reply, headers);
         res.write(`retry: 2000\n: connected\n\n`);
-        open.add(res);
-        let stop = (): void => undefined;
-        const heartbeat = setInterval(() => res.write(': ping\n\n'), options.sseHeartbeatMs);
-        heartbeat.unref();
-        const cleanup = (): void => {
-          clearInterval(heartbeat);
-          stop();
-          open.delete(res);
-        };
-        res.on('close', cleanup);
-        stop = await tail.subscribe({ afterSeq: after, types }, (e) => {
-          if (res.writableLength > MAX_BUFFERED) {
-            res.end();
-            return;
-          }
-          res.write(sseFrame(e));
-        });
-        if (res.destroyed) cleanup();
+        await open.follow(res, options.sseHeartbeatMs, () =>
+          tail.subscribe({ afterSeq: after, types }, (e) => {
+            if (res.writableLength > MAX_BUFFERED) {
+              res.end();
+              return;
+            }
+            res.write(sseFrame(e));
+          }),
+        );
       },
     );
   },

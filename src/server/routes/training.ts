@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ErrorCode } from '../../core/errors.ts';
@@ -13,8 +12,7 @@ import { actorOf } from '../auth/authenticate.ts';
 import { errorResponses, HttpError } from '../httpErrors.ts';
 import type { RouteModule } from '../routeModule.ts';
 import { ownerOf } from '../owner.ts';
-import { startEventStream } from '../eventStream.ts';
-import { sseFrame } from './stream.ts';
+import { OpenStreams, sseFrame, startEventStream } from '../eventStream.ts';
 
 /** A training with its saved progress. */
 const TrainingStatusBody = TrainingViewSchema.extend({
@@ -49,11 +47,7 @@ export const trainingRoutes: RouteModule = {
     const tags = ['training'];
     const { store } = deps;
     const runner = deps.training ?? new TrainingRunner({ logger: deps.logger });
-    const open = new Set<ServerResponse>();
-    app.addHook('preClose', async () => {
-      for (const res of open) res.end();
-      open.clear();
-    });
+    const open = new OpenStreams(app);
     app.addHook('onClose', async () => runner.close());
     const withProgress = async (tr: TrainingRecord, warnings: string[] = []): Promise<z.infer<typeof TrainingStatusBody>> => ({
       ...trainingView(tr),
@@ -165,22 +159,13 @@ export const trainingRoutes: RouteModule = {
           res.end();
           return;
         }
-        open.add(res);
-        let stop = (): void => undefined;
-        const heartbeat = setInterval(() => res.write(': ping\n\n'), options.sseHeartbeatMs);
-        heartbeat.unref();
-        const cleanup = (): void => {
-          clearInterval(heartbeat);
-          stop();
-          open.delete(res);
-        };
-        res.on('close', cleanup);
-        stop = await tail.subscribe({ types: ['training.*'] }, (e) => {
-          if (e.subject !== tr.id) return;
-          res.write(sseFrame(e));
-          if (TERMINAL.has(e.type)) res.end();
-        });
-        if (res.destroyed) cleanup();
+        await open.follow(res, options.sseHeartbeatMs, () =>
+          tail.subscribe({ types: ['training.*'] }, (e) => {
+            if (e.subject !== tr.id) return;
+            res.write(sseFrame(e));
+            if (TERMINAL.has(e.type)) res.end();
+          }),
+        );
       },
     );
   },

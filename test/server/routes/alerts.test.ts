@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Alert } from '../../../src/core/alert.ts';
 import { alertId } from '../../../src/live/alerts/alertId.ts';
@@ -9,6 +8,7 @@ import { AlertStore } from '../../../src/live/alerts/alertStore.ts';
 import { AlertItem } from '../../../src/server/routes/alerts.ts';
 import { pageSchema } from '../../../src/server/pagination.ts';
 import { bearer, makeHarness, type Harness } from '../harness.ts';
+import { readSse } from '../../support/sse.ts';
 
 const NOW = Date.UTC(2024, 5, 3, 14, 0);
 const MIN = 60_000;
@@ -243,34 +243,3 @@ describe('alert routes under limits', () => {
     expect((await preflight('https://app.example.com')).statusCode).toBe(204);
   });
 });
-
-/** Open an SSE stream and collect frames (with data) until `until` says stop. */
-function readSse(url: string, headers: Record<string, string>, until: (frames: { id: string; event: string; data: unknown }[]) => boolean): Promise<{ res: IncomingMessage; frames: { id: string; event: string; data: unknown }[] }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      const frames: { id: string; event: string; data: unknown }[] = [];
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const f: Record<string, string> = {};
-          for (const line of block.split('\n')) {
-            const m = /^([\w.]+): ?(.*)$/.exec(line);
-            if (m) f[m[1]!] = m[2]!;
-          }
-          if (f.data !== undefined) frames.push({ id: f.id ?? '', event: f.event ?? '', data: JSON.parse(f.data) });
-        }
-        if (until(frames)) {
-          req.destroy();
-          resolve({ res, frames });
-        }
-      });
-    });
-    req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
-    req.end();
-  });
-}

@@ -10,7 +10,9 @@ import { useLoad } from '../hooks.ts';
 import { Link, navigate } from '../router.tsx';
 import type { Backtest, Model } from '../types.ts';
 import { BacktestView } from '../components/BacktestView.tsx';
-import { DataTable, type Column } from '../components/DataTable.tsx';
+import type { Column } from '../components/DataTable.tsx';
+import { initialModelId, ModelSelect } from '../components/ModelSelect.tsx';
+import { PageTable } from '../components/PageTable.tsx';
 import { LoadState, Missing, Notice, Panel } from '../components/ui.tsx';
 
 const STRATEGIES = ['sma-cross', 'rsi', 'donchian', 'buy-and-hold'];
@@ -22,8 +24,7 @@ function RunForm({ models, initialModel }: { models: Model[]; initialModel: stri
   const [strategy, setStrategy] = useState('sma-cross');
   const [fast, setFast] = useState('10');
   const [slow, setSlow] = useState('50');
-  // The link may name the model by id or by name.
-  const [model, setModel] = useState(models.find((m) => m.id === initialModel || m.name === initialModel)?.id ?? models[0]?.id ?? '');
+  const [model, setModel] = useState(initialModelId(models, initialModel));
   const [err, setErr] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fastN = Number(fast);
@@ -91,16 +92,7 @@ function RunForm({ models, initialModel }: { models: Model[]; initialModel: stri
             ) : null}
           </>
         ) : (
-          <label>
-            model
-            <select value={model} onChange={(e) => setModel(e.target.value)} aria-label="model">
-              {models.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ModelSelect models={models} value={model} onChange={setModel} />
         )}
         <button type="submit" disabled={busy || (kind === 'symbol' && smaBad) || (kind === 'model' && !model)}>
           {busy ? 'running…' : 'Run'}
@@ -144,8 +136,7 @@ export function BacktestsPage({ id, query }: { id?: string; query: URLSearchPara
       {id ? <Detail id={id} /> : null}
       {caps.has('POST', '/backtests') && (models.data || !caps.has('GET', '/models')) ? <RunForm models={models.data?.items ?? []} initialModel={query.get('model')} /> : null}
       <Panel title="Your backtests">
-        <LoadState loading={list.loading && !list.data} error={list.error} empty={list.data && list.data.items.length === 0 ? 'no backtests yet' : false} />
-        {list.data && list.data.items.length > 0 ? <DataTable label="backtests" rows={list.data.items} columns={columns} rowKey={(b) => b.id} /> : null}
+        <PageTable load={list} label="backtests" empty="no backtests yet" columns={columns} rowKey={(b) => b.id} />
       </Panel>
     </>
   );

@@ -12,7 +12,8 @@ import { time } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { Link } from '../router.tsx';
 import type { Model, PackFull, PackSummary } from '../types.ts';
-import { DataTable, type Column } from '../components/DataTable.tsx';
+import type { Column } from '../components/DataTable.tsx';
+import { PageTable } from '../components/PageTable.tsx';
 import { Badge, LoadState, Missing, Notice, Panel } from '../components/ui.tsx';
 
 /** The POST /models body. */
@@ -289,8 +290,7 @@ export function ModelsPage({ query }: { query: URLSearchParams }) {
       {packs.data ? <Builder packs={packs.data.items} onCreated={models.reload} initialPack={query.get('pack')} /> : null}
       <Panel title="Your models">
         {msg ? <Notice kind={msg.kind}>{msg.text}</Notice> : null}
-        <LoadState loading={models.loading && !models.data} error={models.error} empty={models.data && models.data.items.length === 0 ? 'no models yet: build one above' : false} />
-        {models.data && models.data.items.length > 0 ? <DataTable label="models" rows={models.data.items} columns={columns} rowKey={(m) => m.id} /> : null}
+        <PageTable load={models} label="models" empty="no models yet: build one above" columns={columns} rowKey={(m) => m.id} />
       </Panel>
     </>
   );

@@ -5,7 +5,8 @@ import { useApp } from '../context.ts';
 import { num, time } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { subscribe } from '../sse.ts';
-import { DataTable, type Column } from '../components/DataTable.tsx';
+import type { Column } from '../components/DataTable.tsx';
+import { PageTable } from '../components/PageTable.tsx';
 import { Badge, LoadState, Missing, Notice, Panel } from '../components/ui.tsx';
 
 interface Order {
@@ -121,8 +122,7 @@ export function OrdersPage() {
           </select>
         }
       >
-        <LoadState loading={orders.loading && !orders.data} error={orders.error} empty={orders.data && orders.data.items.length === 0 ? 'no orders yet' : false} />
-        {orders.data && orders.data.items.length > 0 ? <DataTable label="orders" rows={orders.data.items} columns={columns} rowKey={(o) => o.id} /> : null}
+        <PageTable load={orders} label="orders" empty="no orders yet" columns={columns} rowKey={(o) => o.id} />
       </Panel>
     </>
   );

@@ -13,7 +13,9 @@ import { Link, navigate } from '../router.tsx';
 import { follow } from '../sse.ts';
 import { MAX_COMBOS, rangeValues, type RangeAxis } from '../sweepGrid.ts';
 import type { Model, Sweep } from '../types.ts';
-import { DataTable, type Column } from '../components/DataTable.tsx';
+import type { Column } from '../components/DataTable.tsx';
+import { initialModelId, ModelSelect } from '../components/ModelSelect.tsx';
+import { PageTable } from '../components/PageTable.tsx';
 import { Badge, LoadState, Missing, Notice, Panel, Progress } from '../components/ui.tsx';
 
 /** Combinations of the simple grid: threshold (5) x allowed_hours (3) x top_pct (3). */
@@ -45,8 +47,7 @@ interface Estimate {
 
 function SweepForm({ models, initialModel }: { models: Model[]; initialModel: string | null }) {
   const { caps } = useApp();
-  // The link may name the model by id or by name.
-  const [model, setModel] = useState(models.find((m) => m.id === initialModel || m.name === initialModel)?.id ?? models[0]?.id ?? '');
+  const [model, setModel] = useState(initialModelId(models, initialModel));
   const [mode, setMode] = useState<'simple' | 'custom'>('simple');
   const [ranges, setRanges] = useState(RANGES);
   const [enums, setEnums] = useState<Record<string, string[]>>({});
@@ -119,16 +120,7 @@ function SweepForm({ models, initialModel }: { models: Model[]; initialModel: st
         }}
       >
         <div className="row">
-          <label>
-            model
-            <select value={model} onChange={(e) => setModel(e.target.value)} aria-label="model">
-              {models.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ModelSelect models={models} value={model} onChange={setModel} />
           <div role="radiogroup" aria-label="mode" className="row">
             <label className="inline">
               <input type="radio" name="mode" checked={mode === 'simple'} onChange={() => setMode('simple')} /> simple (45 combinations)
@@ -354,8 +346,7 @@ export function SweepsPage({ id, query }: { id?: string; query: URLSearchParams 
         )
       ) : null}
       <Panel title="Your sweeps">
-        <LoadState loading={sweeps.loading && !sweeps.data} error={sweeps.error} empty={sweeps.data && sweeps.data.items.length === 0 ? 'no sweeps yet' : false} />
-        {sweeps.data && sweeps.data.items.length > 0 ? <DataTable label="sweeps" rows={sweeps.data.items} columns={columns} rowKey={(s) => s.id} /> : null}
+        <PageTable load={sweeps} label="sweeps" empty="no sweeps yet" columns={columns} rowKey={(s) => s.id} />
       </Panel>
     </>
   );
