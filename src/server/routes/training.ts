@@ -48,7 +48,7 @@ export const trainingRoutes: RouteModule = {
   register(app, { deps, tail, options, headers }) {
     const tags = ['training'];
     const { store } = deps;
-    const runner = deps.training ?? new TrainingRunner({ logger: deps.logger });
+    const runner = deps.training ?? new TrainingRunner({ logger: deps.logger, ...(deps.jobs ? { run: { queue: deps.jobs } } : {}) });
     const open = new Set<ServerResponse>();
     app.addHook('preClose', async () => {
       for (const res of open) res.end();
