@@ -75,11 +75,11 @@ export interface ServerDeps {
   twilio?: { authToken: string; publicUrl?: string };
   /** Mounts POST /api/ml/scan and /api/ml/predict when given. */
   scan?: ScanRouteDeps;
-  /** Where POST /sweeps runs its tasks; the sweep routes are mounted only when given. */
+  /** Where POST /sweeps runs its tasks (and POST /training its units, when `training` is absent); the sweep routes are mounted only when given. */
   jobs?: JobQueue;
   /** The official packs (default the packs/ shipped with tradepilot). */
   packsDir?: string;
-  /** Runs trainings started by POST /training (one over `store` is made when absent). */
+  /** Runs trainings started by POST /training (one on `jobs`, or on this thread without it, is made when absent). */
   training?: TrainingRunner;
   /** The built dashboard served under /app (default: web/dist of this checkout). */
   webDir?: string;

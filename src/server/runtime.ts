@@ -152,7 +152,7 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     const { Redis: RedisClient } = await import('ioredis');
     redis = new RedisClient(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   }
-  // Sweeps started through the API: BullMQ workers with REDIS_URL, else worker threads leaving one core to the API.
+  // Sweeps and trainings started through the API: BullMQ workers with REDIS_URL, else worker threads leaving one core to the API.
   const threads = Math.max(1, availableParallelism() - 1);
   const jobs = config.REDIS_URL ? new LazyQueue('redis', 8, () => openQueue({ queue: config.REDIS_URL })) : new LazyQueue('threads', threads, () => openQueue({ workers: threads }));
   const deps: ServerDeps = {
@@ -167,7 +167,7 @@ export async function buildRuntime(config: Config, opts: { logger: Logger; env?:
     health: [brokerCheck(paper), ...(live ? [brokerCheck(live)] : []), dataProviderCheck(provider), ...(opts.schedules === false ? [] : [schedulerCheck(scheduler)])],
     scan,
     jobs,
-    training: new TrainingRunner({ logger: opts.logger }),
+    training: new TrainingRunner({ logger: opts.logger, run: { queue: jobs } }),
     ...(config.TWILIO_AUTH_TOKEN ? { twilio: { authToken: config.TWILIO_AUTH_TOKEN, publicUrl: config.PUBLIC_URL } } : {}),
     options: { ...opts.options, ...(redis ? { rateLimitRedis: redis } : {}) },
   };

@@ -30,11 +30,26 @@ describe('tradepilot train', () => {
     expect(v.configs).toHaveLength(2);
     expect(Object.keys(v.configs[0]!).sort()).toEqual(['alert_threshold', 'best', 'cv', 'gate', 'idx', 'importance', 'model', 'oof', 'params', 'positives', 'rank', 'rows', 'sample_predictions'].sort());
 
+    // The default runs the units on worker threads; --workers 0 runs them on this thread, with the same models.
+    expect(t.stderr).toMatch(/units to run on threads \(\d+\)/);
+    const here = await cli('train', '--sweep', id, '--select', `${pass[0]},${pass[1]}`, '--grid', small, '--folds', '3', '--workers', '0');
+    expect(here.code).toBe(0);
+    expect(here.stderr).toContain('units to run on inline (1)');
+    const models = (x: { configs: Record<string, unknown>[] }) => x.configs.map(({ model: _model, ...rest }) => rest);
+    expect(models(here.json() as typeof v)).toEqual(models(v));
+    const badWorkers = await cli('train', '--sweep', id, '--select', String(pass[0]), '--workers', '-1');
+    expect(badWorkers.code).toBe(2);
+    expect(badWorkers.stderr).toContain('--workers must be an integer');
+    const badQueue = await cli('train', '--sweep', id, '--select', String(pass[0]), '--queue', 'http://nope');
+    expect(badQueue.code).toBe(2);
+    // Neither stored a training: the newest is still the --workers 0 one.
+    expect((await cli('train', 'status', 'latest')).json()).toMatchObject({ id: (here.json() as { id: string }).id });
+
     const st = await cli('train', 'status', v.id as string);
     expect(st.code).toBe(0);
     expect(st.json()).toMatchObject({ id: v.id, status: 'done', done: 6, total: 6 });
     // `latest`: the user's newest training (and, for --sweep, newest finished sweep); another user has none.
-    expect((await cli('train', 'status', 'latest')).json()).toMatchObject({ id: v.id });
+    expect((await cli('train', 'status', 'latest')).json()).toMatchObject({ id: (here.json() as { id: string }).id });
     const none = await runCli(['train', '--sweep', 'latest', '--select', '1', '--db', join(dir, 't.db'), '--user', 'nobody', '--json'], env);
     expect(none.code).toBe(1);
     expect(none.stdout).toContain('no finished sweep of user');

@@ -45,6 +45,8 @@ describe('serve runtime', () => {
     try {
       expect(fake.requests.length).toBe(before);
       expect(await rt.deps.store.events({ type: 'positions.reconciled' })).toHaveLength(0);
+      // API trainings run their units on the job queue (worker threads without REDIS_URL), not on the serving thread.
+      expect(rt.deps.training?.runsOn).toBe('threads');
     } finally {
       await rt.close();
     }

@@ -105,3 +105,29 @@ describe('training routes', () => {
     expect((await call('GET', `/training/${id}`, h.keys.user)).json().status).toBe('cancelled');
   });
 });
+
+describe('training routes with a job queue', () => {
+  it('without a runner of its own, POST /training runs its units on the server\'s job queue', async () => {
+    const h = await makeHarness({ config: { MODEL_DIR: mkdtempSync(join(tmpdir(), 'tp-train-api-q-')) }, deps: { jobs: new InlineQueue() } });
+    try {
+      const spec = buildModel(findPack('trendkeeper').pack, { name: 'tk' });
+      const m = await createModel(h.store, h.keyIds.user, spec);
+      const combos = customGrid(spec.params, { grid: { threshold: [0.5, 0.6], top_pct: [0.3, 0.5], hold_days: [2, 3, 5], entry_type: ['level'] } }, spec.instrument, 3);
+      const sw = await createSweep(h.store, h.keyIds.user, m.id, spec, { mode: 'custom', combos, walkForward: null, blocks: 12 }, []);
+      const lb = ((await runSweep(h.store, new InlineQueue(), sw.id)).summary as SweepSummary).leaderboard;
+      const rank = lb.rows.find((r) => r.status !== 'FAIL')!.rank;
+      const started = await h.app.inject({ method: 'POST', url: '/training', headers: bearer(h.keys.user), payload: { sweep: sw.id, select: [rank], grid: SMALL, folds: 3 } });
+      expect(started.statusCode).toBe(202);
+      const id = started.json().id as string;
+      let status = 'pending';
+      for (let i = 0; i < 600 && !['done', 'failed', 'cancelled'].includes(status); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = (await h.app.inject({ method: 'GET', url: `/training/${id}`, headers: bearer(h.keys.user) })).json().status as string;
+      }
+      expect(status).toBe('done');
+      expect((await h.store.events({ type: 'training.started', subject: id }))[0]!.payload).toMatchObject({ queue: 'inline', workers: 1 });
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+});

@@ -1,14 +1,14 @@
 /**
  * The BullMQ adapter of the JobQueue port (the only file importing bullmq):
- * `BullQueue` adds tasks (sweep chunks, PPO rollout shards) to a Redis queue and
+ * `BullQueue` adds tasks (sweep chunks, PPO rollout shards, training units) to a Redis queue and
  * waits for their results; `startBullWorker` (behind `tradepilot worker --redis URL`)
  * processes them on any machine with the same `runJobTask` the embedded pool runs.
  */
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import type { JobQueue } from '../../research/jobs/jobQueue.ts';
-import { isRolloutTask, runJobTask, type JobResult, type JobTask } from '../../research/jobs/jobTask.ts';
+import { jobKind, runJobTask, type JobResult, type JobTask } from '../../research/jobs/jobTask.ts';
 
-/** The queue name sweeps and rollouts use (one worker pool serves both kinds). */
+/** The queue name sweeps, rollouts and trainings use (one worker pool serves every kind). */
 export const SWEEP_QUEUE = 'tradepilot-sweeps';
 
 function connection(url: string): { url: string; maxRetriesPerRequest: null } {
@@ -38,9 +38,10 @@ export class BullQueue implements JobQueue {
   async run<T extends JobTask>(task: T, signal?: AbortSignal): Promise<JobResult<T>> {
     signal?.throwIfAborted();
     // Finished jobs stay an hour: removing them at once races waitUntilFinished ("Missing key").
-    // Rollout results are large and used once: they go after a minute.
-    const keep = isRolloutTask(task) ? 60 : 3600;
-    const job = await this.queue.add(isRolloutTask(task) ? 'rollout' : 'sweep', task, { removeOnComplete: { age: keep }, removeOnFail: { age: 86_400 } });
+    // Rollout results and refitted training models are large and used once: they go after a minute.
+    const kind = jobKind(task);
+    const keep = kind === 'rollout' || kind === 'trainingFinal' ? 60 : 3600;
+    const job = await this.queue.add(kind, task, { removeOnComplete: { age: keep }, removeOnFail: { age: 86_400 } });
     const done = job.waitUntilFinished(this.events) as Promise<JobResult<T>>;
     if (!signal) return done;
     return new Promise<JobResult<T>>((resolve, reject) => {

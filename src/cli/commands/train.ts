@@ -1,5 +1,6 @@
 import type { Store } from '../../adapters/store/store.ts';
 import { BadInputError, NotFoundError } from '../../core/errors.ts';
+import type { JobQueue } from '../../research/jobs/jobQueue.ts';
 import type { TrainingGrid } from '../../research/training/trainingGrid.ts';
 import type { TrainingRecord } from '../../research/training/trainingStore.ts';
 import { action, commandConfig, withStore, type CliContext, type CommandModule } from '../context.ts';
@@ -16,6 +17,8 @@ interface TrainOptions extends UserOptions {
   years?: string;
   rank?: string;
   reason?: string;
+  workers?: string;
+  queue?: string;
 }
 
 async function readGrid(file: string): Promise<TrainingGrid> {
@@ -52,25 +55,37 @@ async function resolveRef(store: Store, kind: 'sweep' | 'training', ref: string,
   return row.id;
 }
 
-async function execute(ctx: CliContext, opts: TrainOptions, id: string): Promise<TrainingRecord> {
+/** The queue the units run on: --queue (or REDIS_URL) for BullMQ workers, else --workers threads (default all cores; 0 = this thread). Opened before anything is stored, so a bad flag or an unreachable Redis stores nothing. */
+async function openTrainQueue(ctx: CliContext, opts: TrainOptions): Promise<JobQueue> {
+  const { openQueue } = await import('../../research/jobs/openQueue.ts');
+  return openQueue({ queue: opts.queue ?? commandConfig(ctx, opts).REDIS_URL, workers: optionalNumber('workers', opts.workers, 0, 64, true) });
+}
+
+async function execute(ctx: CliContext, opts: TrainOptions, id: string, queue: JobQueue): Promise<TrainingRecord> {
   const { runTraining } = await import('../../research/training/runTraining.ts');
   const { interruptible } = await import('../progress.ts');
   let started = false;
-  return interruptible(Boolean(opts.json), (signal, bar) =>
-    withStore(ctx, opts, (store) =>
-      runTraining(store, id, {
-        signal,
-        onProgress: (p) => {
-          if (p.phase === 'start') {
-            ctx.io.stderr.write(`training ${id}: ${p.total - p.done} of ${p.total} (configuration, fold) units to run${p.skipped > 0 ? `, ${p.skipped} saved` : ''}\n`);
-            bar.start(p.total, 'train');
-            bar.tick(p.done);
-            started = true;
-          } else if (started && p.phase === 'running') bar.tick(0, `${p.done}/${p.total}${Number.isFinite(p.etaSeconds) ? ` eta ${p.etaSeconds.toFixed(0)}s` : ''}`);
-        },
-      }),
-    ),
-  );
+  try {
+    return await interruptible(Boolean(opts.json), (signal, bar) =>
+      withStore(ctx, opts, (store) =>
+        runTraining(store, id, {
+          signal,
+          // Inline: this thread runs the units itself, as plain calls.
+          ...(queue.kind === 'inline' ? {} : { queue }),
+          onProgress: (p) => {
+            if (p.phase === 'start') {
+              ctx.io.stderr.write(`training ${id}: ${p.total - p.done} of ${p.total} (configuration, fold) units to run on ${queue.kind} (${queue.concurrency})${p.skipped > 0 ? `, ${p.skipped} saved` : ''}\n`);
+              bar.start(p.total, 'train');
+              bar.tick(p.done);
+              started = true;
+            } else if (started && p.phase === 'running') bar.tick(0, `${p.done}/${p.total}${Number.isFinite(p.etaSeconds) ? ` eta ${p.etaSeconds.toFixed(0)}s` : ''}`);
+          },
+        }),
+      ),
+    );
+  } finally {
+    await queue.close();
+  }
 }
 
 /** `tradepilot train`: train the pack's boosted trees on chosen sweep configurations; status, publish, discard, cancel, resume. */
@@ -84,6 +99,8 @@ export const registerTrain: CommandModule = (program, ctx) => {
     .option('--folds <n>', 'time-series folds (default 5)')
     .option('--embargo-days <n>', 'days left out before each test fold (default 1)')
     .option('--years <n>', 'evaluation window in years (default the model\'s)')
+    .option('--workers <n>', 'worker threads for the (configuration, fold) units and final refits (default all cores; 0 = this thread)')
+    .option('--queue <url>', 'run them on BullMQ workers at this redis:// URL (default REDIS_URL when set)')
     .option('--user <id>', 'acting user')
     .option('--json', 'print one JSON document')
     .action(
@@ -98,9 +115,13 @@ export const registerTrain: CommandModule = (program, ctx) => {
         const embargoDays = optionalNumber('embargo-days', opts.embargoDays, 0, 30);
         const years = optionalNumber('years', opts.years, 0.25, 20);
         const cfg = commandConfig(ctx, opts);
-        const { training, warnings } = await withStore(ctx, opts, async (store) => newTraining(store, { userId: userOf(ctx, opts), sweepId: await resolveRef(store, 'sweep', opts.sweep!, userOf(ctx, opts)), ranks, modelDir: cfg.MODEL_DIR, grid, folds, embargoDays, years }));
+        const queue = await openTrainQueue(ctx, opts);
+        const { training, warnings } = await withStore(ctx, opts, async (store) => newTraining(store, { userId: userOf(ctx, opts), sweepId: await resolveRef(store, 'sweep', opts.sweep!, userOf(ctx, opts)), ranks, modelDir: cfg.MODEL_DIR, grid, folds, embargoDays, years })).catch(async (err: unknown) => {
+          await queue.close();
+          throw err;
+        });
         for (const w of warnings) ctx.io.stderr.write(`warning: ${w}\n`);
-        return await result(await execute(ctx, opts, training.id), warnings);
+        return await result(await execute(ctx, opts, training.id, queue), warnings);
       }),
     );
   train
@@ -163,12 +184,14 @@ export const registerTrain: CommandModule = (program, ctx) => {
   train
     .command('resume')
     .argument('<id>', 'training id (or a unique prefix; latest: your newest training)')
+    .option('--workers <n>', 'worker threads (default all cores; 0 = this thread)')
+    .option('--queue <url>', 'redis:// URL of BullMQ workers (default REDIS_URL when set)')
     .option('--json', 'print one JSON document')
     .action(
       action<TrainOptions>(ctx, async (opts, args) => {
         const { getTraining } = await import('../../research/training/trainingStore.ts');
         const id = await withStore(ctx, opts, async (store) => (await getTraining(store, await resolveRef(store, 'training', args[0]!, userOf(ctx, opts)))).id);
-        return await result(await execute(ctx, opts, id));
+        return await result(await execute(ctx, opts, id, await openTrainQueue(ctx, opts)));
       }),
     );
 };

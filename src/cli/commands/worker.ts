@@ -6,11 +6,11 @@ interface WorkerOptions extends CommonOptions {
   concurrency?: string;
 }
 
-/** `tradepilot worker --redis URL`: process sweep tasks and RL rollout shards from BullMQ until SIGINT/SIGTERM. */
+/** `tradepilot worker --redis URL`: process sweep tasks, training units and RL rollout shards from BullMQ until SIGINT/SIGTERM. */
 export const registerWorker: CommandModule = (program, ctx) => {
   program
     .command('worker')
-    .description('run sweep tasks and RL rollout shards from a Redis queue (start any number, on any machine)')
+    .description('run sweep tasks, training units and RL rollout shards from a Redis queue (start any number, on any machine)')
     .option('--redis <url>', 'redis:// URL (default REDIS_URL)')
     .option('--concurrency <n>', 'tasks at once', '1')
     .option('--json', 'print one JSON document when stopped')

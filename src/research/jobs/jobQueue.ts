@@ -1,5 +1,5 @@
 /**
- * The JobQueue port: where sweep tasks and PPO rollout shards run. Embedded
+ * The JobQueue port: where sweep tasks, PPO rollout shards and training units run. Embedded
  * default: a worker-thread pool over all cores (piscina); scale-out: BullMQ on
  * Redis with `tradepilot worker` processes anywhere. All of them run
  * `runJobTask`, so the results are identical.

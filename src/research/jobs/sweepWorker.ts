@@ -1,4 +1,4 @@
-/** The piscina worker: runs one queued task (sweep chunk or rollout shard) per call. */
+/** The piscina worker: runs one queued task (sweep chunk, rollout shard or training unit) per call. */
 import { runJobTask, type JobTask } from './jobTask.ts';
 
 /** Piscina's entry point. */

@@ -58,7 +58,8 @@ export interface SweepTaskResult {
 // Workers evaluate many chunks of the same model: keep the last few contexts.
 const contexts = new Map<string, Promise<EvalContext>>();
 
-function contextFor(spec: ModelSpec): Promise<EvalContext> {
+/** The model's evaluation context, cached per worker (the last four specs); training units share it. */
+export function contextFor(spec: ModelSpec): Promise<EvalContext> {
   const key = JSON.stringify(spec);
   let c = contexts.get(key);
   if (!c) {

@@ -6,23 +6,31 @@
  * validation log loss, train it on all rows and store the model, its metadata,
  * validation metrics, gain importance and sample predictions in the model
  * registry. Progress goes to a callback and `training.progress` events at least
- * every heartbeat; a signal or `cancelling` status (polled) stops it between boosters.
+ * every heartbeat; a signal or `cancelling` status (polled) stops it.
+ *
+ * Without a queue the units run on this thread, one at a time, and a stop
+ * lands between boosters. With a JobQueue every (configuration, fold) and every
+ * final refit is a task (`trainingTask.ts`), `queue.concurrency` at a time, and
+ * this thread only saves results, reports progress and writes the registry: a
+ * serving process stays responsive, and the training uses the worker threads
+ * or the BullMQ workers. A stop aborts the queued tasks. The result is the same
+ * wherever the units run.
  */
 import { existsSync, rmSync } from 'node:fs';
 import type { Store } from '../../adapters/store/store.ts';
 import { ErrorCode, TradepilotError } from '../../core/errors.ts';
-import { accuracy, brierScore, logLoss, toLabels } from '../../ml/metrics/classification.ts';
-import { rocAuc } from '../../ml/metrics/rocAuc.ts';
-import { ModelRegistry, sha256 } from '../../ml/artifacts/registry.ts';
-import { featureImportance, gbdtToJson, trainGbdt } from '../../ml/tree/gbdt.ts';
-import { loadEvalContext } from '../../strategy/packs/evaluate.ts';
+import { ModelRegistry } from '../../ml/artifacts/registry.ts';
+import { barsPerDayOf } from '../../strategy/packs/calendar.ts';
+import { loadEvalContext, type EvalContext } from '../../strategy/packs/evaluate.ts';
 import type { StrategyParams } from '../../strategy/packs/schema.ts';
+import type { JobQueue } from '../jobs/jobQueue.ts';
 import type { GateStatus } from '../sweep/gates.ts';
 import { trainingSet, type TrainingSet } from './dataset.ts';
 import type { FeatureBlock } from './features.ts';
-import { fitFold, gbdtParamsOf, trainingFolds, type FoldResult, type PointMetrics } from './fitFold.ts';
+import { fitFinal, type FinalFit, type OofMetrics } from './finalFit.ts';
+import { fitFold, trainingFolds, type FoldResult, type PointMetrics, type TrainingFold } from './fitFold.ts';
 import { gridPoints, pointKey, type GridPoint } from './trainingGrid.ts';
-import { getTraining, loadFolds, saveFold, setTrainingStatus, trainingStatus, type TrainingRecord } from './trainingStore.ts';
+import { getTraining, loadFolds, saveFold, setTrainingStatus, trainingStatus, type TrainingPlan, type TrainingRecord } from './trainingStore.ts';
 
 /** A progress report. */
 export interface TrainingProgress {
@@ -46,6 +54,8 @@ export interface RunTrainingOptions {
   heartbeatMs?: number;
   /** How often the store is polled for a cancel from another process (ms, default 250). */
   pollMs?: number;
+  /** Run the units as tasks on this queue, `concurrency` at a time (default: on this thread, one at a time). */
+  queue?: JobQueue;
 }
 
 /** One grid point's validation summary. */
@@ -68,7 +78,7 @@ export interface ConfigResult {
   best: GridSummary;
   grid: GridSummary[];
   /** Out-of-fold metrics of the best point over every test row. */
-  oof: { rows: number; logloss: number; auc: number | null; accuracy: number; brier: number };
+  oof: OofMetrics;
   model: { registry: string; name: string; version: number; files: Record<string, string> };
   importance: { feature: string; gain: number; share: number }[];
   /** Live alerts fire when the win probability crosses this: the (1 - top_pct) quantile of the out-of-fold probabilities, so the model alerts on about the share of bars the configuration's top-percent filter passes. */
@@ -87,14 +97,92 @@ export interface TrainingResult {
   resumed_units: number;
 }
 
-const SAMPLE = 20;
-
 function meanMetrics(ms: readonly PointMetrics[]): PointMetrics {
   const avg = (f: (m: PointMetrics) => number | null): number | null => {
     const v = ms.map(f).filter((x): x is number => x !== null);
     return v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length;
   };
   return { logloss: avg((m) => m.logloss)!, auc: avg((m) => m.auc), accuracy: avg((m) => m.accuracy)!, brier: avg((m) => m.brier)! };
+}
+
+/** Where a training's units run: plain calls on this thread, or JobQueue tasks. */
+interface UnitRunner {
+  /** `this thread`, or the queue's kind. */
+  readonly kind: string;
+  /** Units in flight at once. */
+  readonly lanes: number;
+  /** One (configuration, fold); null when stopped before it finished. */
+  fold(c: number, k: number, signal: AbortSignal): Promise<FoldResult | null>;
+  /** A configuration's final refit of `point`, whose out-of-fold probabilities are `oof`. */
+  final(c: number, point: GridPoint, oof: number[], signal: AbortSignal): Promise<FinalFit>;
+}
+
+/** Units on this thread (today's path): training sets built here once per configuration, boosters yield between them. */
+function localUnits(plan: TrainingPlan, ctx: EvalContext, embargo: number, points: readonly GridPoint[], stop: () => boolean, onRound: () => void): UnitRunner {
+  const features = new Map<number, FeatureBlock>();
+  const sets = new Map<number, { set: TrainingSet; folds: TrainingFold[] }>();
+  const unit = (c: number): { set: TrainingSet; folds: TrainingFold[] } => {
+    let u = sets.get(c);
+    if (!u) {
+      const set = trainingSet(plan.spec, ctx, plan.configs[c]!.params, features);
+      sets.set(c, (u = { set, folds: trainingFolds(set, plan.folds, embargo) }));
+    }
+    return u;
+  };
+  return {
+    kind: 'this thread',
+    lanes: 1,
+    fold: (c, k) => {
+      const u = unit(c);
+      return fitFold(u.set, u.folds[k]!, k, points, stop, onRound);
+    },
+    final: async (c, point, oof) => fitFinal(unit(c).set, point, oof, plan.configs[c]!.params.top_pct),
+  };
+}
+
+/** Units as tasks on `queue`: the workers rebuild the training sets from the spec. */
+function queuedUnits(queue: JobQueue, tr: TrainingRecord, embargo: number, points: readonly GridPoint[]): UnitRunner {
+  const plan = tr.plan;
+  const of = (c: number): { trainingId: string; spec: TrainingPlan['spec']; params: StrategyParams; config: number } => ({ trainingId: tr.id, spec: plan.spec, params: plan.configs[c]!.params, config: c });
+  return {
+    kind: queue.kind,
+    lanes: Math.max(1, queue.concurrency),
+    fold: async (c, k, signal) => (await queue.run({ kind: 'trainingFold', ...of(c), fold: k, folds: plan.folds, embargo, points: [...points] }, signal)).result,
+    final: async (c, point, oof, signal) => {
+      const { n_estimators, max_depth, learning_rate } = point;
+      return (await queue.run({ kind: 'trainingFinal', ...of(c), point: { n_estimators, max_depth, learning_rate }, oof }, signal)).fit;
+    },
+  };
+}
+
+/**
+ * Run jobs 0..n-1 in order, `lanes` at a time; `job` returns false when it was
+ * stopped. A failure aborts the jobs in flight and is rethrown once all lanes
+ * have ended (unless `signal` fired: the caller reports the cancellation).
+ */
+async function inLanes(n: number, lanes: number, signal: AbortSignal, job: (i: number, signal: AbortSignal) => Promise<boolean>): Promise<void> {
+  const stopAll = new AbortController();
+  const onAbort = (): void => stopAll.abort();
+  signal.addEventListener('abort', onAbort);
+  if (signal.aborted) stopAll.abort();
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (next < n && !stopAll.signal.aborted) {
+      try {
+        if (!(await job(next++, stopAll.signal))) return;
+      } catch (err) {
+        failure ??= { err };
+        stopAll.abort();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(lanes, n) }, lane));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  if (failure && !signal.aborted) throw failure.err;
 }
 
 /** Run or resume training `id` to completion (or cancellation); returns the stored record. */
@@ -105,8 +193,9 @@ export async function runTraining(store: Store, id: string, opts: RunTrainingOpt
   if (tr.status === 'discarded') throw new TradepilotError(ErrorCode.CONFLICT, `training ${tr.id} was discarded`);
   const plan = tr.plan;
   const points = gridPoints(plan.grid);
-  const ctx = await loadEvalContext(plan.spec);
-  const embargo = Math.round(plan.embargo_days * ctx.cal.barsPerDay);
+  // Units on this thread need the bars here; queued units load them where they run.
+  const ctx = opts.queue ? undefined : await loadEvalContext(plan.spec);
+  const embargo = Math.round(plan.embargo_days * barsPerDayOf(plan.spec.timeframe));
   const saved = await loadFolds(store, id);
   const total = plan.configs.length * plan.folds;
   const skipped = [...saved.keys()].filter((k) => Number(k.split(':')[1]) < plan.folds).length;
@@ -120,14 +209,24 @@ export async function runTraining(store: Store, id: string, opts: RunTrainingOpt
     opts.onProgress?.({ trainingId: id, phase: p, done, total, skipped, elapsedMs: Date.now() - t0, etaSeconds: eta() });
   };
   const progressEvent = (): Promise<unknown> => store.append({ type: 'training.progress', subject: id, correlationId: id, payload: { phase, done, total, skipped, elapsed_ms: Date.now() - t0, eta_seconds: Number.isFinite(eta()) ? eta() : null } }).catch(() => undefined);
-  await setTrainingStatus(store, id, 'running', tr.status === 'pending' ? 'training.started' : 'training.resumed', { done, total, skipped, configs: plan.configs.length, grid_points: points.length, folds: plan.folds, embargo_rows: embargo });
-  report('start');
 
   const abort = new AbortController();
+  const stop = (): boolean => abort.signal.aborted;
+  const heartbeatMs = opts.heartbeatMs ?? 5000;
+  const units = opts.queue
+    ? queuedUnits(opts.queue, tr, embargo, points)
+    : localUnits(plan, ctx!, embargo, points, stop, () => {
+        // Boosting rounds tick on this thread, so reports keep their interval while a large booster trains.
+        if (Date.now() - lastReport < heartbeatMs) return;
+        report();
+        void progressEvent();
+      });
+  await setTrainingStatus(store, id, 'running', tr.status === 'pending' ? 'training.started' : 'training.resumed', { done, total, skipped, configs: plan.configs.length, grid_points: points.length, folds: plan.folds, embargo_rows: embargo, queue: units.kind, workers: units.lanes });
+  report('start');
+
   const onAbort = (): void => abort.abort();
   opts.signal?.addEventListener('abort', onAbort);
   if (opts.signal?.aborted) abort.abort();
-  const heartbeatMs = opts.heartbeatMs ?? 5000;
   const heartbeat = setInterval(() => {
     report();
     void progressEvent();
@@ -139,49 +238,41 @@ export async function runTraining(store: Store, id: string, opts: RunTrainingOpt
       })
       .catch(() => undefined);
   }, Math.max(10, opts.pollMs ?? 250));
-  const stop = (): boolean => abort.signal.aborted;
 
   try {
-    const sets: TrainingSet[] = [];
-    const features = new Map<number, FeatureBlock>();
-    const results: FoldResult[][] = [];
+    // Every (configuration, fold) not saved yet, in plan order.
+    const results: (FoldResult | undefined)[][] = plan.configs.map((_, c) => Array.from({ length: plan.folds }, (_, k) => saved.get(`${c}:${k}`)));
+    const todo: [number, number][] = [];
+    for (const [c, r] of results.entries()) for (const [k, have] of r.entries()) if (!have) todo.push([c, k]);
     phase = 'running';
-    for (const [c, cfg] of plan.configs.entries()) {
-      const set = trainingSet(plan.spec, ctx, cfg.params, features);
-      sets.push(set);
-      const folds = trainingFolds(set, plan.folds, embargo);
-      const got: FoldResult[] = [];
-      for (const [k, fold] of folds.entries()) {
-        if (stop()) break;
-        const have = saved.get(`${c}:${k}`);
-        if (have) {
-          got.push(have);
-          continue;
-        }
-        const res = await fitFold(set, fold, k, points, stop, () => {
-          if (Date.now() - lastReport < heartbeatMs) return;
-          report();
-          void progressEvent();
-        });
-        if (!res) break;
-        await saveFold(store, id, c, res);
-        got.push(res);
-        done++;
-        ranHere++;
-        report();
-        await progressEvent();
-      }
-      results.push(got);
-      if (stop()) break;
-    }
+    await inLanes(todo.length, units.lanes, abort.signal, async (i, signal) => {
+      const [c, k] = todo[i]!;
+      const res = await units.fold(c, k, signal);
+      if (!res) return false;
+      await saveFold(store, id, c, res);
+      results[c]![k] = res;
+      done++;
+      ranHere++;
+      report();
+      await progressEvent();
+      return true;
+    });
     if (stop()) throw new DOMException('cancelled', 'AbortError');
 
     // Final phase: deterministic, so a crash here is repaired by rebuilding the registry from scratch.
     phase = 'final';
     report();
+    const summaries = results.map((r) => summarise(r as FoldResult[], points));
+    const fits: FinalFit[] = [];
+    await inLanes(plan.configs.length, units.lanes, abort.signal, async (c, signal) => {
+      fits[c] = await units.final(c, summaries[c]!.best, summaries[c]!.oof, signal);
+      return true;
+    });
+    if (stop()) throw new DOMException('cancelled', 'AbortError');
     if (existsSync(tr.dir)) rmSync(tr.dir, { recursive: true, force: true });
     const reg = new ModelRegistry(tr.dir);
-    const configs: ConfigResult[] = plan.configs.map((cfg, c) => finalModel(reg, tr, c, sets[c]!, results[c]!, points));
+    // Registry versions follow the configurations' order.
+    const configs: ConfigResult[] = plan.configs.map((_, c) => storeFinal(reg, tr, c, results[c] as FoldResult[], summaries[c]!, fits[c]!));
     let best = 0;
     configs.forEach((r, c) => {
       if (r.best.mean.logloss < configs[best]!.best.mean.logloss) best = c;
@@ -208,9 +299,8 @@ export async function runTraining(store: Store, id: string, opts: RunTrainingOpt
   return tr;
 }
 
-/** Summarise the folds of one configuration, train its best point on every row and store the artifacts. */
-function finalModel(reg: ModelRegistry, tr: TrainingRecord, c: number, set: TrainingSet, folds: readonly FoldResult[], points: readonly GridPoint[]): ConfigResult {
-  const cfg = tr.plan.configs[c]!;
+/** A configuration's grid summarised over its folds, its best point (lowest mean log loss) and that point's out-of-fold probabilities in time order. */
+function summarise(folds: readonly FoldResult[], points: readonly GridPoint[]): { grid: GridSummary[]; best: GridSummary; oof: number[] } {
   const grid: GridSummary[] = points.map((p, i) => {
     const fm = folds.map((f) => f.points[i]!);
     return { ...p, key: pointKey(p), mean: meanMetrics(fm), folds: fm };
@@ -219,59 +309,45 @@ function finalModel(reg: ModelRegistry, tr: TrainingRecord, c: number, set: Trai
   grid.forEach((g, i) => {
     if (g.mean.logloss < grid[bi]!.mean.logloss) bi = i;
   });
-  const best = grid[bi]!;
-  // Out-of-fold predictions of the best point, in time order (test blocks are consecutive).
-  const n = set.y.length;
-  const testStart = n - folds.reduce((a, f) => a + f.n_test, 0);
-  const p = Float64Array.from(folds.flatMap((f) => f.pred[bi]!));
-  const yo = set.y.subarray(testStart, testStart + p.length);
-  const auc = rocAuc(yo, p);
-  const oof = { rows: p.length, logloss: logLoss(yo, p), auc: Number.isNaN(auc) ? null : auc, accuracy: accuracy(yo, toLabels(p)), brier: brierScore(yo, p) };
-  const sorted = Float64Array.from(p).sort();
-  const alertThreshold = sorted[Math.min(sorted.length - 1, Math.floor((1 - cfg.params.top_pct) * sorted.length))]!;
-  const t = performance.now();
-  const model = trainGbdt(set.X, set.y, gbdtParamsOf(best));
-  const seconds = (performance.now() - t) / 1000;
-  const gain = featureImportance(model, 'gain');
-  const totalGain = gain.reduce((a, b) => a + b, 0);
-  const importance = set.columns.map((feature, j) => ({ feature, gain: gain[j]!, share: totalGain > 0 ? gain[j]! / totalGain : 0 })).sort((a, b) => b.gain - a.gain || a.feature.localeCompare(b.feature));
-  const from = Math.max(0, p.length - SAMPLE);
-  const samples = Array.from({ length: p.length - from }, (_, k) => {
-    const i = testStart + from + k;
-    return { time: new Date(set.time[i]!).toISOString(), p: p[from + k]!, label: set.y[i]!, ret: set.ret[i]! };
-  });
-  const positives = set.y.reduce((a, b) => a + b, 0);
-  const validation = { folds: folds.map((f) => ({ fold: f.fold, n_train: f.n_train, n_test: f.n_test, positives_test: f.positives_test })), grid, best: best.key, oof };
+  // Test blocks are consecutive and end the set, so the folds' predictions in fold order are the out-of-fold rows in time order.
+  return { grid, best: grid[bi]!, oof: folds.flatMap((f) => f.pred[bi]!) };
+}
+
+/** Store a configuration's refit, validation, importance and predictions in the registry; its stored result. */
+function storeFinal(reg: ModelRegistry, tr: TrainingRecord, c: number, folds: readonly FoldResult[], s: { grid: GridSummary[]; best: GridSummary }, fit: FinalFit): ConfigResult {
+  const cfg = tr.plan.configs[c]!;
+  const { grid, best } = s;
+  const validation = { folds: folds.map((f) => ({ fold: f.fold, n_train: f.n_train, n_test: f.n_test, positives_test: f.positives_test })), grid, best: best.key, oof: fit.oof };
   const spec = tr.plan.spec;
   const meta = reg.save(
     {
       name: `${spec.name}-rank${cfg.rank}`,
       kind: 'gbdt',
-      trainingSeconds: seconds,
-      dataHash: sha256(new Uint8Array(set.X.data.buffer, set.X.data.byteOffset, set.X.data.byteLength)) + sha256(new Uint8Array(set.y.buffer, set.y.byteOffset, set.y.byteLength)).slice(0, 16),
-      features: set.columns,
+      trainingSeconds: fit.trainingSeconds,
+      dataHash: fit.dataHash,
+      features: fit.columns,
       label: `trade_win(hold_days=${cfg.params.hold_days}, stop_loss=${cfg.params.stop_loss}, take_profit=${cfg.params.take_profit})`,
-      thresholds: { alert: alertThreshold },
-      metrics: { cv_logloss: best.mean.logloss, cv_auc: best.mean.auc, cv_accuracy: best.mean.accuracy, cv_brier: best.mean.brier, oof_auc: oof.auc, rows: n, positives },
+      thresholds: { alert: fit.alert_threshold },
+      metrics: { cv_logloss: best.mean.logloss, cv_auc: best.mean.auc, cv_accuracy: best.mean.accuracy, cv_brier: best.mean.brier, oof_auc: fit.oof.auc, rows: fit.rows, positives: fit.positives },
       params: { ...best, training: tr.id, sweep: tr.sweepId, rank: cfg.rank, idx: cfg.idx, strategy: cfg.params, pack: spec.pack },
       source: `training:${tr.id}`,
     },
-    { classifier: { json: gbdtToJson(model) }, validation: { json: validation }, importance: { json: importance }, predictions: { json: samples } },
+    { classifier: { bytes: Buffer.from(fit.classifier, 'utf8'), ext: 'json' }, validation: { json: validation }, importance: { json: fit.importance }, predictions: { json: fit.sample_predictions } },
   );
   return {
     rank: cfg.rank,
     idx: cfg.idx,
     params: cfg.params,
     gate: cfg.status,
-    rows: n,
-    positives,
-    columns: set.columns,
+    rows: fit.rows,
+    positives: fit.positives,
+    columns: fit.columns,
     best,
     grid,
-    oof,
+    oof: fit.oof,
     model: { registry: reg.dir, name: meta.name, version: meta.version, files: meta.files },
-    importance,
-    alert_threshold: alertThreshold,
-    sample_predictions: samples,
+    importance: fit.importance,
+    alert_threshold: fit.alert_threshold,
+    sample_predictions: fit.sample_predictions,
   };
 }

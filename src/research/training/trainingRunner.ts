@@ -1,7 +1,10 @@
 /**
- * Trainings started by the API run in the background of the serving process:
- * one at a time per id, cancellable, and awaited on shutdown. A training whose
- * process died stays `running` in the store; `train resume ID` picks it up.
+ * Trainings started by the API, driven from the serving process: one at a time
+ * per id, cancellable, and awaited on shutdown. With a queue (`run.queue`: the
+ * serve runtime passes its job queue) the boosters train on worker threads or
+ * BullMQ workers and this process only saves results, so the API stays
+ * responsive; without one they train on this thread. A training whose process
+ * died stays `running` in the store; `train resume ID` picks it up.
  */
 import type { Store } from '../../adapters/store/store.ts';
 import type { Logger } from '../../core/log.ts';
@@ -23,6 +26,11 @@ export class TrainingRunner {
       .catch((err: unknown) => this.opts.logger?.error({ training: id, err: (err as Error).message }, 'training failed'))
       .finally(() => this.jobs.delete(id));
     this.jobs.set(id, { abort, done });
+  }
+
+  /** Where the units run: the queue's kind (`threads`, `redis`, `inline`), or `this thread` without one. */
+  get runsOn(): string {
+    return this.opts.run?.queue?.kind ?? 'this thread';
   }
 
   /** Whether `id` runs in this process. */

@@ -46,7 +46,7 @@ export const trainingRoutes: RouteModule = {
   register(app, { deps, tail, options, headers }) {
     const tags = ['training'];
     const { store } = deps;
-    const runner = deps.training ?? new TrainingRunner({ logger: deps.logger });
+    const runner = deps.training ?? new TrainingRunner({ logger: deps.logger, ...(deps.jobs ? { run: { queue: deps.jobs } } : {}) });
     const open = new OpenStreams(app);
     app.addHook('onClose', async () => runner.close());
     const withProgress = async (tr: TrainingRecord, warnings: string[] = []): Promise<z.infer<typeof TrainingStatusBody>> => ({

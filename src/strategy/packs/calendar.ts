@@ -1,6 +1,6 @@
 /** Session facts of every bar (New York time), computed once per series for the pack simulator. */
 import type { BarSeries } from '../../core/bar.ts';
-import { MS_PER_DAY, MS_PER_MINUTE, TIMEFRAME_MINUTES, nyOffsetMinutes } from '../../core/time.ts';
+import { MS_PER_DAY, MS_PER_MINUTE, TIMEFRAME_MINUTES, nyOffsetMinutes, type Timeframe } from '../../core/time.ts';
 
 /** Per-bar session index, trading time and hour, column-wise. */
 export interface BarCalendar {
@@ -14,6 +14,11 @@ export interface BarCalendar {
   lastOfSession: Uint8Array;
   /** Bars per session. */
   barsPerDay: number;
+}
+
+/** Bars per session of a timeframe (what {@link barCalendar} reports, known without the bars). */
+export function barsPerDayOf(timeframe: Timeframe): number {
+  return timeframe === '1d' ? 1 : Math.max(1, Math.round(390 / TIMEFRAME_MINUTES[timeframe]));
 }
 
 /** The calendar of a series (intraday bars are stamped at their close). */
@@ -47,5 +52,5 @@ export function barCalendar(s: BarSeries): BarCalendar {
     }
   }
   if (n > 0) last[n - 1] = 1;
-  return { session, tradingTime, hour, lastOfSession: last, barsPerDay: daily ? 1 : Math.max(1, Math.round(390 / tfMin)) };
+  return { session, tradingTime, hour, lastOfSession: last, barsPerDay: barsPerDayOf(s.timeframe) };
 }
