@@ -1,50 +1,69 @@
 /**
- * Parallel histogram building across worker_threads. The grower's row-major
- * codes, row order and gradients live in SharedArrayBuffers; for each node the
- * main thread publishes (rows, features) in a shared control block, every
- * thread fills a disjoint slice of the features of one shared output
- * histogram, and the main thread waits (Atomics.wait) until all are done, so
- * training stays synchronous and deterministic. Workers load the TypeScript
- * kernel through tsx's register API.
+ * Parallel tree growing across worker_threads, on the same WebAssembly SIMD
+ * kernels as one thread. The grower's arena (row-major codes, gradients, row
+ * order, histogram slots) is one shared WebAssembly.Memory; every thread
+ * instantiates its own module on it, with hist unrolled over its own
+ * contiguous slice of the features. Per node the calling thread publishes one
+ * task in a shared control block (root: build and search; children: build the
+ * smaller child, subtract it from the parent, search both) and every thread
+ * does its slice; the calling thread waits (Atomics) and merges the slices'
+ * best splits in feature order. Nothing is copied per task, and the trees are
+ * bit for bit those of one thread: each histogram entry is the same sum in the
+ * same row order, and the merge picks the split one scan over all features picks.
+ * Workers load the TypeScript kernels through tsx's register API.
  */
 import { Worker } from 'node:worker_threads';
 import { TradepilotError, ErrorCode } from '../../core/errors.ts';
-import { histogramFeatures, histogramWords, LITTLE_ENDIAN } from './histogram.ts';
+import { ArenaSlice, MAX_PARTS, partFeatures, type ArenaLayout, type HistArena } from './histKernel.ts';
+import type { SplitInfo, SplitParams } from './split.ts';
+import type { WasmMemory } from '../wasmAsm.ts';
 
 /** Worker entry: registers tsx in the worker thread, then loads histogramWorker.ts. */
 const WORKER_BOOT = new URL('./histogramWorkerBoot.mjs', import.meta.url);
 
 /** Slots of the control block. */
-export const CTRL = { GEN: 0, CMD: 1, START: 2, END: 3, NFEAT: 4, PARTS: 5, DONE: 6, READY: 7 } as const;
+export const CTRL = { GEN: 0, CMD: 1, START: 2, END: 3, A: 4, B: 5, DONE: 6, READY: 7, ERR: 8 } as const;
+/** Task commands (CTRL.CMD). */
+export const CMD = { DETACH: 0, ROOT: 1, CHILDREN: 2 } as const;
+/**
+ * Polls of a control slot before blocking in Atomics.wait (~10-50 us here). Between two
+ * nodes the calling thread partitions rows for a few microseconds; a worker that slept in
+ * the kernel would take longer than that to wake, and the tasks are that short.
+ */
+export const SPIN = 20_000;
 
-/** Buffers a worker needs for one training run. */
+/** What a worker needs for one training run. */
 export interface AttachMessage {
   type: 'attach';
-  binsRow: SharedArrayBuffer;
-  rowIdx: SharedArrayBuffer;
-  gh: SharedArrayBuffer;
-  out: SharedArrayBuffer;
-  features: SharedArrayBuffer;
-  stride: number;
+  memory: WasmMemory;
+  layout: ArenaLayout;
+  /** This worker's part (1..parts-1; part 0 is the calling thread's). */
+  part: number;
+  parts: number;
   /** Task generation at attach time: the worker's starting point, so a task published right after attach is not missed. */
   gen: number;
 }
 
-/** Shared views the grower writes through while a pool is attached. */
-export interface SharedGrowerBuffers {
-  binsRow: Uint8Array;
-  words: Uint32Array;
-  rowIdx: Int32Array;
-  gh: Float64Array;
-  out: Float64Array;
-  features: Int32Array;
-  stride: number;
+/** Wait until ctrl[slot] differs from `value`: poll SPIN times, then block. Returns the new value. */
+export function awaitChange(ctrl: Int32Array, slot: number, value: number): number {
+  for (let i = 0; i < SPIN; i++) {
+    const v = Atomics.load(ctrl, slot);
+    if (v !== value) return v;
+  }
+  for (;;) {
+    Atomics.wait(ctrl, slot, value);
+    const v = Atomics.load(ctrl, slot);
+    if (v !== value) return v;
+  }
 }
 
-/** A pool of histogram workers (threads - 1 workers plus the calling thread). */
+/** A pool of tree-growing workers (threads - 1 workers plus the calling thread). */
 export class HistogramPool {
   private readonly ctrl: Int32Array;
-  private buffers: SharedGrowerBuffers | null = null;
+  private arena: HistArena | null = null;
+  private slice: ArenaSlice | null = null;
+  /** Tasks run so far (root and children nodes done across the threads). */
+  tasks = 0;
 
   private constructor(
     private readonly workers: Worker[],
@@ -60,12 +79,12 @@ export class HistogramPool {
 
   /** Start `threads - 1` workers and wait until each is ready. */
   static async create(threads: number): Promise<HistogramPool> {
-    if (!(Number.isInteger(threads) && threads >= 2 && threads <= 64)) throw new TradepilotError(ErrorCode.BAD_INPUT, `threads must be an integer in 2..64 (got ${threads})`);
-    const ctrlBuf = new SharedArrayBuffer(8 * 4);
+    if (!(Number.isInteger(threads) && threads >= 2 && threads <= MAX_PARTS)) throw new TradepilotError(ErrorCode.BAD_INPUT, `threads must be an integer in 2..${MAX_PARTS} (got ${threads})`);
+    const ctrlBuf = new SharedArrayBuffer(16 * 4);
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let i = 0; i < threads - 1; i++) {
-      const w = new Worker(WORKER_BOOT, { workerData: { ctrl: ctrlBuf, index: i } });
+      const w = new Worker(WORKER_BOOT, { workerData: { ctrl: ctrlBuf } });
       workers.push(w);
       ready.push(
         new Promise((resolve, reject) => {
@@ -83,71 +102,94 @@ export class HistogramPool {
     return new HistogramPool(workers, ctrlBuf);
   }
 
-  /** Allocate shared buffers for a training run and hand them to the workers (blocks until they have them). */
-  attach(nRows: number, stride: number, histLen: number, nCols: number): SharedGrowerBuffers {
-    const binsBuf = new SharedArrayBuffer(nRows * stride);
-    const rowBuf = new SharedArrayBuffer(nRows * 4);
-    const ghBuf = new SharedArrayBuffer(nRows * 16);
-    const outBuf = new SharedArrayBuffer(histLen * 8);
-    const featBuf = new SharedArrayBuffer(Math.max(1, nCols) * 4);
+  /** The arena the workers are attached to, if any. */
+  get attached(): HistArena | null {
+    return this.arena;
+  }
+
+  /**
+   * Hand a shared arena to the workers for a training run (blocks until each has
+   * instantiated its kernels on the arena's memory). Part 0 of the features is this thread's.
+   */
+  attach(arena: HistArena): void {
+    if (this.arena) this.detach();
     const c = this.ctrl;
+    const parts = this.threads;
     Atomics.store(c, CTRL.READY, 0);
-    Atomics.store(c, CTRL.CMD, 1);
-    const msg: AttachMessage = { type: 'attach', binsRow: binsBuf, rowIdx: rowBuf, gh: ghBuf, out: outBuf, features: featBuf, stride, gen: Atomics.load(c, CTRL.GEN) };
-    for (const w of this.workers) w.postMessage(msg);
+    Atomics.store(c, CTRL.ERR, 0);
+    Atomics.store(c, CTRL.CMD, CMD.ROOT);
+    const gen = Atomics.load(c, CTRL.GEN);
+    this.workers.forEach((w, i) => w.postMessage({ type: 'attach', memory: arena.memory, layout: arena.layout, part: i + 1, parts, gen } satisfies AttachMessage));
     for (;;) {
       const r = Atomics.load(c, CTRL.READY);
       if (r >= this.workers.length) break;
       Atomics.wait(c, CTRL.READY, r, 1000);
     }
-    this.buffers = {
-      binsRow: new Uint8Array(binsBuf),
-      words: new Uint32Array(binsBuf),
-      rowIdx: new Int32Array(rowBuf),
-      gh: new Float64Array(ghBuf),
-      out: new Float64Array(outBuf),
-      features: new Int32Array(featBuf),
-      stride,
-    };
-    return this.buffers;
+    this.arena = arena;
+    if (Atomics.load(c, CTRL.ERR) !== 0) {
+      this.detach();
+      throw new TradepilotError(ErrorCode.INTERNAL, 'histogram worker could not instantiate the wasm kernels on the shared arena');
+    }
+    const [f0, f1] = partFeatures(arena.layout.nFeatures, parts, 0);
+    this.slice = new ArenaSlice(arena.memory, arena.layout, f0, f1);
   }
 
-  /**
-   * Histogram of rowIdx[start, end) over `features` (all columns when
-   * `all`), written into the shared output; returns that output.
-   */
-  build(start: number, end: number, features: Int32Array, all: boolean): Float64Array {
-    const b = this.buffers;
-    if (!b) throw new TradepilotError(ErrorCode.INTERNAL, 'histogram pool used before attach');
+  /** Publish a task, do part 0 here, wait for the workers. */
+  private run(cmd: number, start: number, end: number, a: number, b: number, mine: (slice: ArenaSlice) => void): void {
     const c = this.ctrl;
-    const parts = this.threads;
-    const useWords = all && LITTLE_ENDIAN;
-    if (!useWords) b.features.set(features);
+    c[CTRL.CMD] = cmd;
     c[CTRL.START] = start;
     c[CTRL.END] = end;
-    c[CTRL.NFEAT] = useWords ? -1 : features.length;
-    c[CTRL.PARTS] = parts;
+    c[CTRL.A] = a;
+    c[CTRL.B] = b;
     Atomics.store(c, CTRL.DONE, 0);
     Atomics.add(c, CTRL.GEN, 1);
     Atomics.notify(c, CTRL.GEN);
-    // part 0 on this thread
-    if (useWords) {
-      const nw = b.stride >> 2;
-      histogramWords(b.words, nw, 0, Math.floor(nw / parts), b.rowIdx, start, end, b.gh, b.out);
-    } else histogramFeatures(b.binsRow, b.stride, b.features.subarray(0, Math.floor(features.length / parts)), b.rowIdx, start, end, b.gh, b.out);
-    for (;;) {
-      const d = Atomics.load(c, CTRL.DONE);
-      if (d >= this.workers.length) break;
-      Atomics.wait(c, CTRL.DONE, d);
-    }
-    return b.out;
+    this.tasks++;
+    mine(this.slice!);
+    const n = this.workers.length;
+    for (let d = Atomics.load(c, CTRL.DONE); d < n; ) d = awaitChange(c, CTRL.DONE, d);
+    if (Atomics.load(c, CTRL.ERR) !== 0) throw new TradepilotError(ErrorCode.INTERNAL, 'histogram worker failed on a task');
+  }
+
+  private need(): HistArena {
+    if (!this.arena || !this.slice) throw new TradepilotError(ErrorCode.INTERNAL, 'histogram pool used before attach');
+    return this.arena;
+  }
+
+  /** Root of a tree: histogram of rowIdx[start, end) into arena slot `hist`, best split into `out` (node totals G, H). */
+  root(start: number, end: number, hist: Float64Array, G: number, H: number, p: SplitParams, out: SplitInfo): void {
+    const arena = this.need();
+    const parts = this.threads;
+    arena.setPartInputs(parts, 0, G, H, p);
+    const io = ArenaSlice.ioAt(arena.layout, 0, 0);
+    this.run(CMD.ROOT, start, end, hist.byteOffset, 0, (s) => s.root(start, end, hist.byteOffset, io));
+    arena.combineParts(parts, 0, p, out);
+  }
+
+  /**
+   * Children of a split: histogram of the smaller child's rows rowIdx[start, end) into slot
+   * `small`, `parent -= small` (parent becomes the larger child's histogram), and the best split
+   * of each (totals Gs, Hs and Gl, Hl) into outSmall and outLarge.
+   */
+  children(start: number, end: number, small: Float64Array, parent: Float64Array, Gs: number, Hs: number, Gl: number, Hl: number, p: SplitParams, outSmall: SplitInfo, outLarge: SplitInfo): void {
+    const arena = this.need();
+    const parts = this.threads;
+    arena.setPartInputs(parts, 0, Gs, Hs, p);
+    arena.setPartInputs(parts, 1, Gl, Hl, p);
+    const { layout } = arena;
+    this.run(CMD.CHILDREN, start, end, small.byteOffset, parent.byteOffset, (s) =>
+      s.children(start, end, small.byteOffset, parent.byteOffset, ArenaSlice.ioAt(layout, 0, 0), ArenaSlice.ioAt(layout, 0, 1)),
+    );
+    arena.combineParts(parts, 0, p, outSmall);
+    arena.combineParts(parts, 1, p, outLarge);
   }
 
   /** Release the workers from the task loop (they keep running, idle). */
   detach(): void {
-    if (!this.buffers) return;
+    if (!this.arena) return;
     const c = this.ctrl;
-    Atomics.store(c, CTRL.CMD, 0);
+    Atomics.store(c, CTRL.CMD, CMD.DETACH);
     Atomics.add(c, CTRL.GEN, 1);
     Atomics.notify(c, CTRL.GEN);
     for (;;) {
@@ -155,7 +197,8 @@ export class HistogramPool {
       if (r <= 0) break;
       Atomics.wait(c, CTRL.READY, r, 1000);
     }
-    this.buffers = null;
+    this.arena = null;
+    this.slice = null;
   }
 
   /** Stop the workers. */
