@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.ts';
 import { binMatrix } from './binning.ts';
 import { TreeGrower, type GrowParams } from './grow.ts';
-import { HistArena, partFeatures } from './histKernel.ts';
+import { HistArena, chunkFeatures } from './histKernel.ts';
 import { HistogramPool } from './histogramPool.ts';
 import { HIST_STRIDE } from './histogram.ts';
 import { findBestSplit, noSplit } from './split.ts';
@@ -72,7 +72,7 @@ describe('wasm histogram, partition and split-search kernels', () => {
 
   it('split the features into contiguous in-order parts, sizes within one', () => {
     for (const [F, parts] of [[40, 2], [11, 3], [2, 3], [1, 4]] as const) {
-      const bounds = Array.from({ length: parts }, (_, k) => partFeatures(F, parts, k));
+      const bounds = Array.from({ length: parts }, (_, k) => chunkFeatures(F, parts, k));
       expect(bounds[0]![0]).toBe(0);
       expect(bounds[parts - 1]![1]).toBe(F);
       for (let k = 1; k < parts; k++) expect(bounds[k]![0]).toBe(bounds[k - 1]![1]);

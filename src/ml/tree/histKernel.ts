@@ -12,7 +12,7 @@
  * slots are handed out as Float64Array views, so the rest of the grower treats
  * them like any histogram. A shared arena's memory is a shared
  * WebAssembly.Memory: each thread of a HistogramPool instantiates its own
- * module on it (an ArenaSlice, hist unrolled over that thread's features) and
+ * module on it (ArenaChunks: one hist function per chunk of the features) and
  * works on the same codes, gradients, rows and slots, nothing copied per task.
  */
 import { MISSING_BIN as MISSING } from './binning.ts';
@@ -230,13 +230,21 @@ type SubFn = (parent: number, child: number, bytes: number) => void;
 
 const modules = new Map<string, object | null>();
 
-/** The kernels with hist unrolled over features [f0, f1), for a private or a shared memory (null without SIMD). */
-function compile(f0: number, f1: number, shared: boolean): object | null {
-  const key = `${f0}:${f1}:${shared ? 's' : 'p'}`;
+/**
+ * The kernels for a private memory with hist over all `nFeatures` features (chunks 1), or for
+ * a shared memory with hist0..hist{chunks-1}, hist k unrolled over the features of chunk k
+ * (null without SIMD).
+ */
+function compile(nFeatures: number, chunks: number, shared: boolean): object | null {
+  const key = `${nFeatures}:${chunks}:${shared ? 's' : 'p'}`;
   let m = modules.get(key);
   if (m === undefined) {
+    const hists = Array.from({ length: chunks }, (_, k) => {
+      const [f0, f1] = chunkFeatures(nFeatures, chunks, k);
+      return { ...histFunction(f0, f1), name: chunks === 1 ? 'hist' : `hist${k}` };
+    });
     try {
-      m = wasmApi ? new wasmApi.Module(moduleBytes([histFunction(f0, f1), subFunction(), partFunction(), splitFunction()], { sharedMemory: shared })) : null;
+      m = wasmApi ? new wasmApi.Module(moduleBytes([...hists, subFunction(), partFunction(), splitFunction()], { sharedMemory: shared })) : null;
     } catch {
       m = null; // no SIMD on this host: the JS kernels run
     }
@@ -259,8 +267,8 @@ function instantiate(mod: object, memory: WasmMemory): Kernels {
 
 /** Bytes of one split-search io block (inputs at 0..40, results at 40..92). */
 const IO_BYTES = 128;
-/** Most threads sharing one arena (each has two io blocks). */
-export const MAX_PARTS = 64;
+/** Most chunks the features of a shared arena are cut into (each has two io blocks). */
+export const MAX_CHUNKS = 64;
 
 /** Byte offsets of a grower's buffers in an arena's memory (what a worker needs besides the memory). */
 export interface ArenaLayout {
@@ -274,8 +282,8 @@ export interface ArenaLayout {
   readonly ioAt: number;
   readonly featsAt: number;
   readonly nBinsAt: number;
-  /** Per-part io blocks of a shared arena: part k's at partIoAt + 2*k*IO_BYTES (first child) and + IO_BYTES (second). */
-  readonly partIoAt: number;
+  /** Per-chunk io blocks of a shared arena: chunk k's at chunkIoAt + 2*k*IO_BYTES (first child) and + IO_BYTES (second). */
+  readonly chunkIoAt: number;
   readonly slotAt: number;
   readonly slotBytes: number;
   readonly slots: number;
@@ -289,15 +297,15 @@ function arenaLayout(rows: number, stride: number, nFeatures: number, slots: num
   const ioAt = align16(tmpAt + 4 * rows);
   const featsAt = ioAt + IO_BYTES;
   const nBinsAt = featsAt + 4 * stride;
-  const partIoAt = align16(nBinsAt + 4 * stride);
-  const slotAt = partIoAt + 2 * IO_BYTES * MAX_PARTS;
+  const chunkIoAt = align16(nBinsAt + 4 * stride);
+  const slotAt = chunkIoAt + 2 * IO_BYTES * MAX_CHUNKS;
   const slotBytes = stride * FEAT_BYTES;
-  return { rows, stride, nFeatures, ghAt, rowsAt, tmpAt, ioAt, featsAt, nBinsAt, partIoAt, slotAt, slotBytes, slots, bytes: slotAt + slots * slotBytes };
+  return { rows, stride, nFeatures, ghAt, rowsAt, tmpAt, ioAt, featsAt, nBinsAt, chunkIoAt, slotAt, slotBytes, slots, bytes: slotAt + slots * slotBytes };
 }
 
-/** Features [f0, f1) of part k of `parts` (contiguous, in order, sizes differing by at most one). */
-export function partFeatures(nFeatures: number, parts: number, k: number): [number, number] {
-  return [Math.floor((k * nFeatures) / parts), Math.floor(((k + 1) * nFeatures) / parts)];
+/** Features [f0, f1) of chunk k of `chunks` (contiguous, in order, sizes differing by at most one). */
+export function chunkFeatures(nFeatures: number, chunks: number, k: number): [number, number] {
+  return [Math.floor((k * nFeatures) / chunks), Math.floor(((k + 1) * nFeatures) / chunks)];
 }
 
 const align16 = (x: number): number => (x + 15) & ~15;
@@ -317,9 +325,9 @@ export class HistArena {
   private readonly io: Float64Array;
   private readonly ioI32: Int32Array;
   private readonly feats: Int32Array;
-  /** The parts' io blocks (block b at float 16*b). */
-  private readonly partIo: Float64Array;
-  private readonly partIoI32: Int32Array;
+  /** The chunks' io blocks (block b at float 16*b). */
+  private readonly chunkIo: Float64Array;
+  private readonly chunkIoI32: Int32Array;
   private readonly k: Kernels;
   private lastFeatures: Int32Array | null = null;
 
@@ -338,8 +346,8 @@ export class HistArena {
     this.io = new Float64Array(this.buffer, layout.ioAt, 16);
     this.ioI32 = new Int32Array(this.buffer, layout.ioAt, 32);
     this.feats = new Int32Array(this.buffer, layout.featsAt, stride);
-    this.partIo = new Float64Array(this.buffer, layout.partIoAt, (2 * MAX_PARTS * IO_BYTES) >> 3);
-    this.partIoI32 = new Int32Array(this.buffer, layout.partIoAt, (2 * MAX_PARTS * IO_BYTES) >> 2);
+    this.chunkIo = new Float64Array(this.buffer, layout.chunkIoAt, (2 * MAX_CHUNKS * IO_BYTES) >> 3);
+    this.chunkIoI32 = new Int32Array(this.buffer, layout.chunkIoAt, (2 * MAX_CHUNKS * IO_BYTES) >> 2);
     new Int32Array(this.buffer, layout.nBinsAt, nFeatures).set(nBins);
     for (let s = layout.slots - 1; s >= 0; s--) this.free.push(new Float64Array(this.buffer, layout.slotAt + s * layout.slotBytes, stride * HIST_STRIDE));
   }
@@ -356,7 +364,7 @@ export class HistArena {
     if (slots < 1) return null;
     const layout = arenaLayout(rows, stride, nFeatures, slots);
     if (layout.bytes > 2 ** 30) return null;
-    const mod = compile(0, nFeatures, shared);
+    const mod = compile(nFeatures, 1, shared);
     return mod ? new HistArena(mod, layout, nBins, shared) : null;
   }
 
@@ -383,23 +391,22 @@ export class HistArena {
     return true;
   }
 
-  /** Split inputs (node totals G, H) into the io blocks of parts [0, parts), child `c` (0 or 1), for a split on slot features of every part. */
-  setPartInputs(parts: number, c: number, G: number, H: number, p: SplitParams): void {
-    const io = this.partIo;
-    for (let k = 0; k < parts; k++) writeSplitInput(io, (2 * k + c) * (IO_BYTES >> 3), G, H, p);
+  /** Split inputs (node totals G, H) into the io blocks of chunks [0, chunks), child `c` (0 or 1). */
+  setChunkInputs(chunks: number, c: number, G: number, H: number, p: SplitParams): void {
+    for (let k = 0; k < chunks; k++) writeSplitInput(this.chunkIo, (2 * k + c) * (IO_BYTES >> 3), G, H, p);
   }
 
   /**
-   * The best of the parts' splits for child `c`, as one findBestSplit over all their features in
-   * order would pick it: each part holds its first best over its (contiguous, in-order) features;
-   * the first part with the largest gain wins, as the first best does in one scan.
+   * The best of the chunks' splits for child `c`, as one findBestSplit over all their features in
+   * order would pick it: each chunk holds its first best over its (contiguous, in-order) features;
+   * the first chunk with the largest gain wins, as the first best does in one scan.
    */
-  combineParts(parts: number, c: number, p: SplitParams, out: SplitInfo): void {
-    const io = this.partIo;
-    const ioI32 = this.partIoI32;
+  combineChunks(chunks: number, c: number, p: SplitParams, out: SplitInfo): void {
+    const io = this.chunkIo;
+    const ioI32 = this.chunkIoI32;
     let best = -1;
     let bestGain = 0;
-    for (let k = 0; k < parts; k++) {
+    for (let k = 0; k < chunks; k++) {
       const b = (2 * k + c) * (IO_BYTES >> 3);
       if (ioI32[2 * b + 20]! >= 0 && (best < 0 || io[b + 5]! > bestGain)) {
         best = b;
@@ -463,82 +470,93 @@ function readSplitResult(io: Float64Array, ioI32: Int32Array, b: number, p: Spli
 }
 
 /**
- * One thread's share of a shared arena's work: features [f0, f1) of every histogram,
- * subtraction and split search, with hist unrolled over just those features. The pool's
- * calling thread and each of its workers holds one, on the same memory.
+ * One thread's kernels on a shared arena: for any chunk of the features, that chunk of a
+ * node's histogram, sibling subtraction and split searches. The pool's calling thread and
+ * each of its workers holds one, on the same memory, and they share out a node's chunks.
  */
-export class ArenaSlice {
+export class ArenaChunks {
   private readonly k: Kernels;
+  private readonly hist: HistFn[];
   private readonly mem: Float64Array;
   private readonly memI32: Int32Array;
+  /** Bytes of each feature's value bins (the grower's subtract: min(nBins, MISSING) pairs). */
   private readonly subBytes: Int32Array;
+  private readonly bounds: Int32Array;
 
   constructor(
     memory: WasmMemory,
     private readonly layout: ArenaLayout,
-    private readonly f0: number,
-    private readonly f1: number,
+    readonly chunks: number,
   ) {
-    const mod = compile(f0, f1, true);
-    if (!mod) throw new Error('ArenaSlice: WebAssembly SIMD kernels unavailable');
-    this.k = instantiate(mod, memory);
+    if (!(chunks >= 1 && chunks <= MAX_CHUNKS)) throw new Error(`ArenaChunks: chunks must be in 1..${MAX_CHUNKS} (got ${chunks})`);
+    const mod = compile(layout.nFeatures, chunks, true);
+    if (!mod) throw new Error('ArenaChunks: WebAssembly SIMD kernels unavailable');
+    const ex = new wasmApi!.Instance(mod, { env: { mem: memory } }).exports;
+    this.k = { hist: ex.hist0 as HistFn, sub: ex.sub as SubFn, part: ex.part as PartFn, split: ex.split as SplitFn };
+    this.hist = Array.from({ length: chunks }, (_, c) => ex[`hist${c}`] as HistFn);
     this.mem = new Float64Array(memory.buffer, 0, layout.bytes >> 3);
     this.memI32 = new Int32Array(memory.buffer, 0, layout.bytes >> 2);
     const nBins = this.memI32.subarray(layout.nBinsAt >> 2, (layout.nBinsAt >> 2) + layout.nFeatures);
-    // bytes of each feature's value bins (the grower's subtract: min(nBins, MISSING) pairs)
-    this.subBytes = Int32Array.from({ length: f1 - f0 }, (_, i) => 16 * Math.min(nBins[f0 + i]!, MISSING));
+    this.subBytes = Int32Array.from(nBins, (b) => 16 * Math.min(b, MISSING));
+    this.bounds = Int32Array.from({ length: chunks + 1 }, (_, c) => (c < chunks ? chunkFeatures(layout.nFeatures, chunks, c)[0] : layout.nFeatures));
   }
 
-  /** Part k's io block for child c. */
+  /** Chunk k's io block for child c. */
   static ioAt(layout: ArenaLayout, k: number, c: number): number {
-    return layout.partIoAt + (2 * k + c) * IO_BYTES;
+    return layout.chunkIoAt + (2 * k + c) * IO_BYTES;
   }
 
-  /** This slice of slot `hist` (byte offset): zeroed, then the histogram of rowIdx[start, end). */
-  private histogram(start: number, end: number, hist: number): void {
-    const { f0, f1, layout } = this;
+  /** Chunk c of slot `hist` (byte offset): zeroed, then the histogram of rowIdx[start, end). */
+  private histogram(c: number, start: number, end: number, hist: number): void {
+    const f0 = this.bounds[c]!;
+    const f1 = this.bounds[c + 1]!;
     this.mem.fill(0, (hist + f0 * FEAT_BYTES) >> 3, (hist + f1 * FEAT_BYTES) >> 3);
-    this.k.hist(0, layout.stride, layout.rowsAt, start, end, layout.ghAt, hist);
+    this.hist[c]!(0, this.layout.stride, this.layout.rowsAt, start, end, this.layout.ghAt, hist);
   }
 
-  /** Split search over this slice's features on slot `hist`, into io block `io` (inputs already there). */
-  private split(hist: number, io: number): void {
-    this.k.split(hist, this.layout.featsAt + 4 * this.f0, this.f1 - this.f0, this.layout.nBinsAt, io);
+  /** Split search over chunk c's features on slot `hist`, into its io block for child `child` (inputs already there). */
+  private split(c: number, hist: number, child: number): void {
+    const f0 = this.bounds[c]!;
+    const { layout } = this;
+    this.k.split(hist, layout.featsAt + 4 * f0, this.bounds[c + 1]! - f0, layout.nBinsAt, ArenaChunks.ioAt(layout, c, child));
   }
 
-  /** Root: histogram of rowIdx[start, end) into `hist`, then its split search. */
-  root(start: number, end: number, hist: number, io: number): void {
-    if (this.f1 === this.f0) {
-      this.memI32[(io >> 2) + 20] = -1;
+  /** Chunk c of a root: histogram of rowIdx[start, end) into `hist`, then its split search (child 0). */
+  root(c: number, start: number, end: number, hist: number): void {
+    if (this.bounds[c + 1] === this.bounds[c]) {
+      this.memI32[(ArenaChunks.ioAt(this.layout, c, 0) >> 2) + 20] = -1;
       return;
     }
-    this.histogram(start, end, hist);
-    this.split(hist, io);
+    this.histogram(c, start, end, hist);
+    this.split(c, hist, 0);
   }
 
   /**
-   * Children of a split: histogram of the smaller child's rows rowIdx[start, end) into `small`,
-   * `parent -= small` (the parent's slot becomes the larger child's), then both split searches.
+   * Chunk c of a split's children: histogram of the smaller child's rows rowIdx[start, end) into
+   * `small`, `parent -= small` (the parent's slot becomes the larger child's), then both split
+   * searches (small: child 0, large: child 1).
    */
-  children(start: number, end: number, small: number, parent: number, ioSmall: number, ioLarge: number): void {
-    if (this.f1 === this.f0) {
-      this.memI32[(ioSmall >> 2) + 20] = -1;
-      this.memI32[(ioLarge >> 2) + 20] = -1;
+  children(c: number, start: number, end: number, small: number, parent: number): void {
+    const f0 = this.bounds[c]!;
+    const f1 = this.bounds[c + 1]!;
+    if (f1 === f0) {
+      this.memI32[(ArenaChunks.ioAt(this.layout, c, 0) >> 2) + 20] = -1;
+      this.memI32[(ArenaChunks.ioAt(this.layout, c, 1) >> 2) + 20] = -1;
       return;
     }
-    this.histogram(start, end, small);
+    this.histogram(c, start, end, small);
     const mem = this.mem;
     const miss = MISSING * 2;
-    for (let f = this.f0; f < this.f1; f++) {
+    for (let f = f0; f < f1; f++) {
       const off = f * FEAT_BYTES;
-      const bytes = this.subBytes[f - this.f0]!;
+      const bytes = this.subBytes[f]!;
       if (bytes > 0) this.k.sub(parent + off, small + off, bytes);
       const pi = ((parent + off) >> 3) + miss;
       const ci = ((small + off) >> 3) + miss;
       mem[pi] -= mem[ci]!;
       mem[pi + 1] -= mem[ci + 1]!;
     }
-    this.split(small, ioSmall);
-    this.split(parent, ioLarge);
+    this.split(c, small, 0);
+    this.split(c, parent, 1);
   }
 }
