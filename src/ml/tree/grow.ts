@@ -152,7 +152,8 @@ export class TreeGrower {
     };
     // the pool's tasks search each slice of the features they built: every node searches all of them, in order
     const pool = this.pool && this.pool.attached === this.arena && p.alpha === 0 && (nodeFrac >= 1 || !rng) && isAllColumns(features, this.binned.cols) ? this.pool : null;
-    const arena = this.arena!;
+    // set whenever this.pool is (only read when pool is)
+    const arena = this.arena as HistArena;
     if (pool) arena.setFeatures(features);
 
     const rootId = tb.addLeaf(p.learningRate * leafWeight(G, H, p), H, 0);

@@ -475,8 +475,9 @@ function readSplitResult(io: Float64Array, ioI32: Int32Array, b: number, p: Spli
  * each of its workers holds one, on the same memory, and they share out a node's chunks.
  */
 export class ArenaChunks {
-  private readonly k: Kernels;
   private readonly hist: HistFn[];
+  private readonly sub: SubFn;
+  private readonly splitFn: SplitFn;
   private readonly mem: Float64Array;
   private readonly memI32: Int32Array;
   /** Bytes of each feature's value bins (the grower's subtract: min(nBins, MISSING) pairs). */
@@ -492,7 +493,8 @@ export class ArenaChunks {
     const mod = compile(layout.nFeatures, chunks, true);
     if (!mod) throw new Error('ArenaChunks: WebAssembly SIMD kernels unavailable');
     const ex = new wasmApi!.Instance(mod, { env: { mem: memory } }).exports;
-    this.k = { hist: ex.hist0 as HistFn, sub: ex.sub as SubFn, part: ex.part as PartFn, split: ex.split as SplitFn };
+    this.sub = ex.sub as SubFn;
+    this.splitFn = ex.split as SplitFn;
     this.hist = Array.from({ length: chunks }, (_, c) => ex[`hist${c}`] as HistFn);
     this.mem = new Float64Array(memory.buffer, 0, layout.bytes >> 3);
     this.memI32 = new Int32Array(memory.buffer, 0, layout.bytes >> 2);
@@ -518,7 +520,7 @@ export class ArenaChunks {
   private split(c: number, hist: number, child: number): void {
     const f0 = this.bounds[c]!;
     const { layout } = this;
-    this.k.split(hist, layout.featsAt + 4 * f0, this.bounds[c + 1]! - f0, layout.nBinsAt, ArenaChunks.ioAt(layout, c, child));
+    this.splitFn(hist, layout.featsAt + 4 * f0, this.bounds[c + 1]! - f0, layout.nBinsAt, ArenaChunks.ioAt(layout, c, child));
   }
 
   /** Chunk c of a root: histogram of rowIdx[start, end) into `hist`, then its split search (child 0). */
@@ -550,7 +552,7 @@ export class ArenaChunks {
     for (let f = f0; f < f1; f++) {
       const off = f * FEAT_BYTES;
       const bytes = this.subBytes[f]!;
-      if (bytes > 0) this.k.sub(parent + off, small + off, bytes);
+      if (bytes > 0) this.sub(parent + off, small + off, bytes);
       const pi = ((parent + off) >> 3) + miss;
       const ci = ((small + off) >> 3) + miss;
       mem[pi] -= mem[ci]!;
