@@ -150,7 +150,7 @@ export class TreeGrower {
       rng.shuffle(sampled);
       return sampled.subarray(0, Math.max(1, Math.round(nodeFrac * sampled.length)));
     };
-    // the pool's tasks search each slice of the features they built: every node searches all of them, in order
+    // each chunk of a pool task searches the features it built: so every node must search all of them, in order
     const pool = this.pool && this.pool.attached === this.arena && p.alpha === 0 && (nodeFrac >= 1 || !rng) && isAllColumns(features, this.binned.cols) ? this.pool : null;
     // set whenever this.pool is (only read when pool is)
     const arena = this.arena as HistArena;

@@ -1,9 +1,10 @@
 /**
- * Worker side of the parallel grower: on a binning job, bins features of the
- * training matrix (claimed one at a time) alongside the calling thread; on attach, instantiates the wasm kernels
- * on the grower's shared arena memory; then waits on the shared control block
- * and, for each published task (root or children), claims and does chunks of
- * it until none are left. Started by HistogramPool.
+ * Worker side of the parallel grower. On a binning job: bins features of the
+ * training matrix (claimed one at a time) alongside the calling thread. On
+ * attach: instantiates the wasm kernels on the grower's shared arena memory,
+ * then waits on the shared control block and, for each published task (root
+ * or children), claims and does chunks of it until none are left, until
+ * detached. Started by HistogramPool.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ArenaChunks } from './histKernel.ts';
