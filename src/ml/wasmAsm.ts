@@ -53,11 +53,16 @@ export interface AsmFunction {
   readonly result?: number;
 }
 
-/** A module importing env.mem (one page minimum) and exporting the given functions, each with its own type. */
-export function moduleBytes(fns: readonly AsmFunction[]): Uint8Array {
+/**
+ * A module importing env.mem (one page minimum) and exporting the given functions, each with its own type.
+ * With `sharedMemory` the import is a shared memory (at most 65536 pages), so instances on several
+ * threads can work on one WebAssembly.Memory({ shared: true, maximum }).
+ */
+export function moduleBytes(fns: readonly AsmFunction[], { sharedMemory = false }: { sharedMemory?: boolean } = {}): Uint8Array {
   const types = fns.flatMap((f) => [0x60, ...uleb(f.params), ...Array<number>(f.params).fill(T.i32), ...(f.result ? [1, f.result] : [0])]);
   const type = section(1, [...uleb(fns.length), ...types]);
-  const imp = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 1]);
+  const limits = sharedMemory ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
+  const imp = section(2, [1, ...str('env'), ...str('mem'), 0x02, ...limits]);
   const func = section(3, [...uleb(fns.length), ...fns.flatMap((_, i) => uleb(i))]);
   const exp = section(7, [...uleb(fns.length), ...fns.flatMap((f, i) => [...str(f.name), 0x00, ...uleb(i)])]);
   const bodies = fns.map((f) => {
@@ -73,12 +78,12 @@ export function moduleBytes(fns: readonly AsmFunction[]): Uint8Array {
 export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
-/** A WebAssembly.Memory (growing it detaches the old buffer). */
+/** A WebAssembly.Memory (growing it detaches the old buffer); a shared one's buffer is a SharedArrayBuffer. */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
 

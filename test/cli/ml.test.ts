@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { MIN_POOL_ROWS } from '../../src/cli/commands/gbdt.ts';
 import { main } from '../../src/cli/main.ts';
 import { Rng } from '../../src/core/rng.ts';
 
@@ -50,6 +51,22 @@ describe('tradepilot gbdt / model', () => {
     const pj = JSON.parse(p.out) as { rows: number; predictions: number[] };
     expect(pj.rows).toBe(500);
     expect(pj.predictions.every((v) => v > 0 && v < 1)).toBe(true);
+  });
+
+  it('gbdt train --threads 2 saves the same model as 1 thread, and uses its workers only from MIN_POOL_ROWS rows', async () => {
+    writeCsv(join(dir, 'big.csv'), MIN_POOL_ROWS, 3);
+    const reg = join(dir, 'threads');
+    const common = ['--label', 'label', '--rounds', '8', '--depth', '4', '--model-dir', reg, '--json'];
+    const trained: { threads: number; model: string }[] = [];
+    for (const [file, threads] of [['train.csv', '1'], ['train.csv', '2'], ['big.csv', '1'], ['big.csv', '2']] as const) {
+      const r = await run(['gbdt', 'train', '--train', join(dir, file), '--threads', threads, ...common]);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out) as { threads: number; model_path: string };
+      trained.push({ threads: j.threads, model: readFileSync(j.model_path, 'utf8') });
+    }
+    expect(trained.map((t) => t.threads)).toEqual([1, 1, 1, 2]);
+    expect(trained[1]!.model).toBe(trained[0]!.model);
+    expect(trained[3]!.model).toBe(trained[2]!.model);
   });
 
   it('imports XGBoost and ONNX models, lists and shows them', async () => {

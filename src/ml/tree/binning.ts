@@ -81,9 +81,14 @@ export function binOf(cuts: Float64Array, v: number): number {
   return lo;
 }
 
+/** Value bins per feature for a `maxBins` setting (code 255 is the missing bin). */
+export function valueBins(maxBins: number): number {
+  return Math.min(maxBins, MISSING_BIN);
+}
+
 /** Bin a matrix with cuts learned from it (at most maxBins value bins per feature, <= 255). */
 export function binMatrix(X: Matrix, maxBins = 256): BinnedMatrix {
-  const vb = Math.min(maxBins, MISSING_BIN);
+  const vb = valueBins(maxBins);
   const cuts: Float64Array[] = [];
   for (let j = 0; j < X.cols; j++) cuts.push(quantileCuts(X.data.subarray(j * X.rows, (j + 1) * X.rows), vb));
   return applyBins(X, cuts);
@@ -94,22 +99,25 @@ export function applyBins(X: Matrix, cuts: readonly Float64Array[]): BinnedMatri
   const bins = new Uint8Array(X.rows * X.cols);
   const nBins = new Int32Array(X.cols);
   for (let j = 0; j < X.cols; j++) {
-    const c = cuts[j]!;
-    nBins[j] = c.length + 1;
-    const off = j * X.rows;
-    // binOf as a fixed-step search over the cuts padded with +Infinity to 2^k - 1: no
-    // data-dependent branch to mispredict (code = number of cuts <= v either way)
-    let top = 1;
-    while (top - 1 < c.length) top <<= 1;
-    const pad = new Float64Array(top).fill(Infinity);
-    pad.set(c);
-    for (let i = 0; i < X.rows; i++) {
-      const v = X.data[off + i]!;
-      let lo = 0;
-      for (let step = top >> 1; step > 0; step >>= 1) lo += step & -(pad[lo + step - 1]! <= v);
-      // +Infinity also counts the padding: clamp to the cut count
-      bins[off + i] = v !== v ? MISSING_BIN : Math.min(lo, c.length);
-    }
+    nBins[j] = cuts[j]!.length + 1;
+    binColumn(X.data.subarray(j * X.rows, (j + 1) * X.rows), cuts[j]!, bins.subarray(j * X.rows, (j + 1) * X.rows));
   }
   return { bins, rows: X.rows, cols: X.cols, cuts, nBins };
+}
+
+/** Codes of one column's values under its cuts into `out` (same length). */
+export function binColumn(values: Float64Array, c: Float64Array, out: Uint8Array): void {
+  // binOf as a fixed-step search over the cuts padded with +Infinity to 2^k - 1: no
+  // data-dependent branch to mispredict (code = number of cuts <= v either way)
+  let top = 1;
+  while (top - 1 < c.length) top <<= 1;
+  const pad = new Float64Array(top).fill(Infinity);
+  pad.set(c);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    let lo = 0;
+    for (let step = top >> 1; step > 0; step >>= 1) lo += step & -(pad[lo + step - 1]! <= v);
+    // +Infinity also counts the padding: clamp to the cut count
+    out[i] = v !== v ? MISSING_BIN : Math.min(lo, c.length);
+  }
 }

@@ -89,7 +89,7 @@ export interface GbdtTrainOptions {
   valid?: { X: Matrix; y: Float64Array };
   /** Called after each round (progress bars). */
   onRound?: (round: number, validLoss: number | undefined) => void;
-  /** Build histograms across these worker threads (HistogramPool.create(n)). */
+  /** Bin the features and grow each tree's nodes across these worker threads (HistogramPool.create(n)); the same model as without. */
   pool?: HistogramPool;
 }
 
@@ -98,7 +98,7 @@ export function trainGbdt(X: Matrix, y: Float64Array, params: Partial<GbdtParams
   const p: GbdtParams = { ...DEFAULT_GBDT, ...params };
   checkParams(p, X, y);
   const obj = makeObjective(p.objective, { numClass: p.numClass, huberDelta: p.huberDelta });
-  const binned = binMatrix(X, p.maxBins);
+  const binned = opts.pool ? opts.pool.binMatrix(X, p.maxBins) : binMatrix(X, p.maxBins);
   const grower = new TreeGrower(binned, opts.pool, histSlotsFor(p));
   try {
     return boost(X, y, p, opts, obj, grower);

@@ -37,6 +37,13 @@ interface Node {
   split: SplitInfo;
 }
 
+/** True when `features` is 0, 1, ..., cols - 1. */
+function isAllColumns(features: Int32Array, cols: number): boolean {
+  if (features.length !== cols) return false;
+  for (let i = 0; i < cols; i++) if (features[i] !== i) return false;
+  return true;
+}
+
 /** Builds histogram-based regression trees over one binned matrix, reusing its buffers. */
 export class TreeGrower {
   private readonly rowIdx: Int32Array;
@@ -49,8 +56,9 @@ export class TreeGrower {
 
   private readonly binsRow: Uint8Array;
   private readonly words: Uint32Array;
+  /** Set when the pool's workers are attached to this grower's (shared) arena. */
   private readonly pool: HistogramPool | null;
-  /** Wasm memory with the buffers and histogram slots when the SIMD kernels run (no pool). */
+  /** Wasm memory with the buffers and histogram slots when the SIMD kernels run (shared with the pool's workers when there is one). */
   private readonly arena: HistArena | null;
   /** Row stride of binsRow: columns padded to a multiple of 4 (pad codes land in unused histogram slots). */
   private readonly stride: number;
@@ -59,10 +67,13 @@ export class TreeGrower {
   private readonly gh: Float64Array;
 
   /**
-   * With a pool, histograms are built across its worker threads (call release() when done).
-   * `histSlots` is how many histograms the wasm arena holds (the most a tree keeps alive at
-   * once: 2^(maxDepth-1) + 2 depth-wise); past that, plain arrays and the JS kernels serve.
-   * `histSlots` 0 keeps every kernel in JS (the two agree bit for bit).
+   * With a pool, each node's histogram, sibling subtraction and split search are split by
+   * features across its threads on a shared arena (call release() when done); that needs the
+   * wasm kernels (else the pool is not used) and, per tree, all features with no per-node
+   * sampling and no L1 penalty (else that tree grows on this thread alone). The trees are the
+   * same either way. `histSlots` is how many histograms the wasm arena holds (the most a tree
+   * keeps alive at once: 2^(maxDepth-1) + 2 depth-wise); past that, plain arrays and the JS
+   * kernels serve, on this thread. `histSlots` 0 keeps every kernel in JS (the two agree bit for bit).
    */
   constructor(
     private readonly binned: BinnedMatrix,
@@ -74,19 +85,13 @@ export class TreeGrower {
     this.tmp = new Int32Array(n);
     this.stride = (F + 3) & ~3;
     this.histLen = this.stride * HIST_STRIDE;
-    this.pool = pool ?? null;
-    this.arena = pool || histSlots <= 0 ? null : HistArena.create(n, this.stride, F, histSlots, binned.nBins);
+    this.arena = histSlots <= 0 ? null : HistArena.create(n, this.stride, F, histSlots, binned.nBins, { shared: Boolean(pool) });
+    this.pool = pool && this.arena ? pool : null;
     if (this.arena) {
       this.binsRow = this.arena.binsRow;
       this.words = this.arena.words;
       this.rowIdx = this.arena.rowIdx;
       this.gh = this.arena.gh;
-    } else if (pool) {
-      const b = pool.attach(n, this.stride, this.histLen, F);
-      this.binsRow = b.binsRow;
-      this.words = b.words;
-      this.rowIdx = b.rowIdx;
-      this.gh = b.gh;
     } else {
       this.binsRow = new Uint8Array(n * this.stride);
       this.words = new Uint32Array(this.binsRow.buffer);
@@ -98,11 +103,12 @@ export class TreeGrower {
       const src = binned.bins.subarray(f * n, (f + 1) * n);
       for (let i = 0; i < n; i++) this.binsRow[i * this.stride + f] = src[i]!;
     }
+    if (this.pool) this.pool.attach(this.arena!);
   }
 
-  /** Hand the pool's workers back (they stay alive for the next grower). */
+  /** Hand the pool's workers back (they stay alive for the next grower; a grower whose pool was attached elsewhere since grows on its own thread). */
   release(): void {
-    this.pool?.detach();
+    if (this.pool && this.pool.attached === this.arena) this.pool.detach();
   }
 
   private takeHist(): Float64Array {
@@ -137,13 +143,18 @@ export class TreeGrower {
     const maxDepth = p.maxDepth > 0 ? p.maxDepth : Infinity;
     const maxLeaves = p.maxLeaves > 0 ? p.maxLeaves : Infinity;
     const nodeFrac = p.colsampleNode ?? 1;
-    const pool = Int32Array.from(features);
+    const sampled = Int32Array.from(features);
     // features searched at one node: all of them, or a fresh random subset per node
     const splitFeatures = (): Int32Array => {
       if (nodeFrac >= 1 || !rng) return features;
-      rng.shuffle(pool);
-      return pool.subarray(0, Math.max(1, Math.round(nodeFrac * pool.length)));
+      rng.shuffle(sampled);
+      return sampled.subarray(0, Math.max(1, Math.round(nodeFrac * sampled.length)));
     };
+    // each chunk of a pool task searches the features it built: so every node must search all of them, in order
+    const pool = this.pool && this.pool.attached === this.arena && p.alpha === 0 && (nodeFrac >= 1 || !rng) && isAllColumns(features, this.binned.cols) ? this.pool : null;
+    // set whenever this.pool is (only read when pool is)
+    const arena = this.arena as HistArena;
+    if (pool) arena.setFeatures(features);
 
     const rootId = tb.addLeaf(p.learningRate * leafWeight(G, H, p), H, 0);
     starts[rootId] = 0;
@@ -151,8 +162,11 @@ export class TreeGrower {
     const candidates: Node[] = [];
     if (maxDepth > 0 && maxLeaves > 1) {
       const root: Node = { id: rootId, start: 0, end: nRows, depth: 0, G, H, hist: this.takeHist(), split: noSplit() };
-      this.histogram(0, nRows, features, root.hist!);
-      this.findSplit(root.hist!, splitFeatures(), G, H, p, root.split);
+      if (pool && arena.owns(root.hist!)) pool.root(0, nRows, root.hist!, G, H, p, root.split);
+      else {
+        this.histogram(0, nRows, features, root.hist!);
+        this.findSplit(root.hist!, splitFeatures(), G, H, p, root.split);
+      }
       if (root.split.feature >= 0) candidates.push(root);
       else this.giveHist(root.hist);
     }
@@ -194,12 +208,18 @@ export class TreeGrower {
       if (canSplit && (L.H >= 2 * p.minChildWeight || R.H >= 2 * p.minChildWeight)) {
         const [small, large] = L.end - L.start <= R.end - R.start ? [L, R] : [R, L];
         small.hist = this.takeHist();
-        this.histogram(small.start, small.end, features, small.hist);
-        this.subtract(node!.hist!, small.hist, features);
-        large.hist = node!.hist;
-        node!.hist = null;
+        if (pool && arena.owns(small.hist) && arena.owns(node!.hist!)) {
+          pool.children(small.start, small.end, small.hist, node!.hist!, small.G, small.H, large.G, large.H, p, small.split, large.split);
+          large.hist = node!.hist;
+          node!.hist = null;
+        } else {
+          this.histogram(small.start, small.end, features, small.hist);
+          this.subtract(node!.hist!, small.hist, features);
+          large.hist = node!.hist;
+          node!.hist = null;
+          for (const c of [L, R]) this.findSplit(c.hist!, splitFeatures(), c.G, c.H, p, c.split);
+        }
         for (const c of [L, R]) {
-          this.findSplit(c.hist!, splitFeatures(), c.G, c.H, p, c.split);
           if (c.split.feature >= 0) candidates.push(c);
           else {
             this.giveHist(c.hist);
@@ -226,8 +246,7 @@ export class TreeGrower {
    * less than that one in a kernel micro-benchmark.
    */
   private histogram(start: number, end: number, features: Int32Array, hist: Float64Array): void {
-    if (this.pool) hist.set(this.pool.build(start, end, features, features.length === this.binned.cols));
-    else if (this.arena && features.length === this.binned.cols && this.arena.owns(hist)) this.arena.build(start, end, hist);
+    if (this.arena && features.length === this.binned.cols && this.arena.owns(hist)) this.arena.build(start, end, hist);
     else buildHistogramRowwise(this.binsRow, this.words, this.stride, this.rowIdx, start, end, this.gh, features, this.binned.cols, hist);
   }
 

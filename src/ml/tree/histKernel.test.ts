@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.ts';
 import { binMatrix } from './binning.ts';
 import { TreeGrower, type GrowParams } from './grow.ts';
-import { HistArena } from './histKernel.ts';
+import { HistArena, chunkFeatures } from './histKernel.ts';
+import { HistogramPool } from './histogramPool.ts';
 import { HIST_STRIDE } from './histogram.ts';
 import { findBestSplit, noSplit } from './split.ts';
 import { treeToJson } from './tree.ts';
@@ -69,17 +70,36 @@ describe('wasm histogram, partition and split-search kernels', () => {
     expect(arena.findSplit(hist, all, 0, 1, { lambda: 1, alpha: 0.5, gamma: 0, minChildWeight: 1 }, noSplit())).toBe(false);
   });
 
+  it('split the features into contiguous in-order parts, sizes within one', () => {
+    for (const [F, parts] of [[40, 2], [11, 3], [2, 3], [1, 4]] as const) {
+      const bounds = Array.from({ length: parts }, (_, k) => chunkFeatures(F, parts, k));
+      expect(bounds[0]![0]).toBe(0);
+      expect(bounds[parts - 1]![1]).toBe(F);
+      for (let k = 1; k < parts; k++) expect(bounds[k]![0]).toBe(bounds[k - 1]![1]);
+      const sizes = bounds.map(([a, b]) => b - a);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  const n = 3000;
+  const cols = 11; // stride 12: pad columns in every row
+  const X = table(n, cols, 7);
+  const binned = binMatrix(X, 64);
+  const r = new Rng(1);
+  const g = Float64Array.from({ length: n }, () => r.normal());
+  const h = Float64Array.from({ length: n }, () => 0.1 + r.next());
+  const all = Int32Array.from({ length: cols }, (_, j) => j);
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  const sub = Int32Array.from({ length: n >> 1 }, (_, i) => 2 * i + 1);
+  /** Tree JSON and leaf values per row of one grower on one case. */
+  const grown = (gr: TreeGrower, p: GrowParams, feats: Int32Array, rs: Int32Array): [string, number[]] => {
+    const tree = JSON.stringify(treeToJson(gr.grow(g, h, rs, rs.length, feats, p)));
+    const out = new Float64Array(n);
+    gr.addLeafValues(out);
+    return [tree, Array.from(out)];
+  };
+
   it('grow the same trees, bit for bit, as the JS kernels (all slots, few slots, none)', () => {
-    const n = 3000;
-    const cols = 11; // stride 12: pad columns in every row
-    const X = table(n, cols, 7);
-    const binned = binMatrix(X, 64);
-    const r = new Rng(1);
-    const g = Float64Array.from({ length: n }, () => r.normal());
-    const h = Float64Array.from({ length: n }, () => 0.1 + r.next());
-    const all = Int32Array.from({ length: cols }, (_, j) => j);
-    const rows = Int32Array.from({ length: n }, (_, i) => i);
-    const sub = Int32Array.from({ length: n >> 1 }, (_, i) => 2 * i + 1);
     const cases: [GrowParams, Int32Array, Int32Array][] = [
       [base, all, rows],
       [{ ...base, growth: 'leafwise', maxLeaves: 20, maxDepth: 0 }, all, rows],
@@ -90,18 +110,59 @@ describe('wasm histogram, partition and split-search kernels', () => {
     ];
     const growers = [new TreeGrower(binned, undefined, 0), new TreeGrower(binned), new TreeGrower(binned, undefined, 3)];
     for (const [p, feats, rs] of cases) {
-      const [want, ...got] = growers.map((gr) => JSON.stringify(treeToJson(gr.grow(g, h, rs, rs.length, feats, p))));
-      expect(JSON.parse(want!).feature.filter((f: number) => f >= 0).length).toBeGreaterThan(5);
-      for (const s of got) expect(s).toBe(want);
-      // leaf values land on the same rows
-      const preds = growers.map((gr) => {
-        const out = new Float64Array(n);
-        gr.grow(g, h, rs, rs.length, feats, p);
-        gr.addLeafValues(out);
-        return Array.from(out);
-      });
-      expect(preds[1]).toEqual(preds[0]);
-      expect(preds[2]).toEqual(preds[0]);
+      // same tree, and leaf values land on the same rows
+      const [want, ...got] = growers.map((gr) => grown(gr, p, feats, rs));
+      expect(JSON.parse(want![0]).feature.filter((f: number) => f >= 0).length).toBeGreaterThan(5);
+      for (const s of got) expect(s).toEqual(want);
+    }
+  });
+
+  it('grow the same trees on a pool of 2 and of 3 threads (shared arena, features split across threads)', async () => {
+    const cases: [GrowParams, Int32Array, Int32Array][] = [
+      [base, all, rows],
+      [{ ...base, growth: 'leafwise', maxLeaves: 20, maxDepth: 0 }, all, rows],
+      [{ ...base, minChildWeight: 0 }, all, sub],
+      [{ ...base, lambda: 0, minChildWeight: 0, maxDepth: 4 }, all, rows],
+      [base, Int32Array.from([0, 3, 4, 9]), rows], // column subsample: this thread alone
+      [{ ...base, alpha: 0.3, gamma: 0.05 }, all, rows], // L1: this thread alone
+    ];
+    const single = new TreeGrower(binned);
+    const want = cases.map(([p, feats, rs]) => grown(single, p, feats, rs));
+    for (const threads of [2, 3]) {
+      const pool = await HistogramPool.create(threads);
+      try {
+        // all slots, then 3 slots (deeper nodes fall back to this thread's JS kernels mid-tree)
+        for (const slots of [66, 3]) {
+          const gr = new TreeGrower(binned, pool, slots);
+          const before = pool.tasks;
+          cases.forEach(([p, feats, rs], i) => {
+            const [tree, leaves] = grown(gr, p, feats, rs);
+            expect(tree).toBe(want[i]![0]);
+            expect(leaves).toEqual(want[i]![1]);
+          });
+          gr.release();
+          expect(pool.tasks - before).toBeGreaterThan(slots > 3 ? 20 : 0);
+        }
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it('a pool with more threads than features (empty slices) grows the same trees', async () => {
+    const X2 = table(800, 2, 3);
+    const b2 = binMatrix(X2, 32);
+    const two = Int32Array.from([0, 1]);
+    const rs = Int32Array.from({ length: 800 }, (_, i) => i);
+    const want = JSON.stringify(treeToJson(new TreeGrower(b2).grow(g, h, rs, 800, two, base)));
+    const pool = await HistogramPool.create(3);
+    try {
+      const gr = new TreeGrower(b2, pool);
+      expect(JSON.stringify(treeToJson(gr.grow(g, h, rs, 800, two, base)))).toBe(want);
+      gr.release();
+      expect(pool.tasks).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
     }
   });
 });

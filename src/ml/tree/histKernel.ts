@@ -10,12 +10,15 @@
  * A HistArena owns one wasm memory holding the grower's row-major codes,
  * interleaved gradients, row order and a fixed number of histogram slots;
  * slots are handed out as Float64Array views, so the rest of the grower treats
- * them like any histogram.
+ * them like any histogram. A shared arena's memory is a shared
+ * WebAssembly.Memory: each thread of a HistogramPool instantiates its own
+ * module on it (ArenaChunks: one hist function per chunk of the features) and
+ * works on the same codes, gradients, rows and slots, nothing copied per task.
  */
 import { MISSING_BIN as MISSING } from './binning.ts';
 import { HIST_STRIDE } from './histogram.ts';
 import type { SplitInfo, SplitParams } from './split.ts';
-import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction } from '../wasmAsm.ts';
+import { moduleBytes, sleb, T, uleb, wasmApi, type AsmFunction, type WasmMemory } from '../wasmAsm.ts';
 
 /** Widest matrix whose feature loop is unrolled (code size grows ~20 bytes per feature). */
 export const MAX_UNROLLED_FEATURES = 2048;
@@ -56,10 +59,10 @@ const op = {
 
 /**
  * hist(bins, stride, rows, start, end, gh, hist): for k in [start, end), r = rows[k]:
- * hist[f][bins[r*stride + f]] += gh[r] for every feature f < nFeatures (byte addresses;
+ * hist[f][bins[r*stride + f]] += gh[r] for every feature f in [f0, f1) (byte addresses;
  * gh holds (g, h) pairs, a histogram 256 pairs per feature). Slots are not zeroed here.
  */
-function histFunction(nFeatures: number): AsmFunction {
+function histFunction(f0: number, f1: number): AsmFunction {
   const P = { bins: 0, stride: 1, rows: 2, start: 3, end: 4, gh: 5, hist: 6 };
   const L = { kp: 7, kend: 8, r: 9, row: 10, a: 11, g: 12 };
   const b: number[] = [];
@@ -72,7 +75,7 @@ function histFunction(nFeatures: number): AsmFunction {
   emit(op.get(L.kp), op.i32Load(0), op.set(L.r));
   emit(op.get(P.gh), op.get(L.r), op.c32(4), op.shl, op.add, op.v128Load(0), op.set(L.g));
   emit(op.get(P.bins), op.get(L.r), op.get(P.stride), op.mul, op.add, op.set(L.row));
-  for (let f = 0; f < nFeatures; f++) {
+  for (let f = f0; f < f1; f++) {
     emit(op.get(L.row), op.load8u(f), op.c32(4), op.shl, op.get(P.hist), op.add, op.tee(L.a));
     emit(op.get(L.a), op.v128Load(f * FEAT_BYTES), op.get(L.g), op.f64x2Add, op.v128Store(f * FEAT_BYTES));
   }
@@ -225,19 +228,84 @@ type PartFn = (bins: number, stride: number, f: number, rows: number, start: num
 type HistFn = (bins: number, stride: number, rows: number, start: number, end: number, gh: number, hist: number) => void;
 type SubFn = (parent: number, child: number, bytes: number) => void;
 
-const modules = new Map<number, object | null>();
+const modules = new Map<string, object | null>();
 
-function compile(nFeatures: number): object | null {
-  let m = modules.get(nFeatures);
+/**
+ * The kernels for a private memory with hist over all `nFeatures` features (chunks 1), or for
+ * a shared memory with hist0..hist{chunks-1}, hist k unrolled over the features of chunk k
+ * (null without SIMD).
+ */
+function compile(nFeatures: number, chunks: number, shared: boolean): object | null {
+  const key = `${nFeatures}:${chunks}:${shared ? 's' : 'p'}`;
+  let m = modules.get(key);
   if (m === undefined) {
+    const hists = Array.from({ length: chunks }, (_, k) => {
+      const [f0, f1] = chunkFeatures(nFeatures, chunks, k);
+      return { ...histFunction(f0, f1), name: chunks === 1 ? 'hist' : `hist${k}` };
+    });
     try {
-      m = wasmApi ? new wasmApi.Module(moduleBytes([histFunction(nFeatures), subFunction(), partFunction(), splitFunction()])) : null;
+      m = wasmApi ? new wasmApi.Module(moduleBytes([...hists, subFunction(), partFunction(), splitFunction()], { sharedMemory: shared })) : null;
     } catch {
       m = null; // no SIMD on this host: the JS kernels run
     }
-    modules.set(nFeatures, m);
+    modules.set(key, m);
   }
   return m;
+}
+
+interface Kernels {
+  hist: HistFn;
+  sub: SubFn;
+  part: PartFn;
+  split: SplitFn;
+}
+
+function instantiate(mod: object, memory: WasmMemory): Kernels {
+  const ex = new wasmApi!.Instance(mod, { env: { mem: memory } }).exports;
+  return { hist: ex.hist as HistFn, sub: ex.sub as SubFn, part: ex.part as PartFn, split: ex.split as SplitFn };
+}
+
+/** Bytes of one split-search io block (inputs at 0..40, results at 40..92). */
+const IO_BYTES = 128;
+/** Most chunks the features of a shared arena are cut into (each has two io blocks). */
+export const MAX_CHUNKS = 64;
+
+/** Byte offsets of a grower's buffers in an arena's memory (what a worker needs besides the memory). */
+export interface ArenaLayout {
+  readonly rows: number;
+  readonly stride: number;
+  readonly nFeatures: number;
+  readonly ghAt: number;
+  readonly rowsAt: number;
+  readonly tmpAt: number;
+  /** The calling thread's split io block. */
+  readonly ioAt: number;
+  readonly featsAt: number;
+  readonly nBinsAt: number;
+  /** Per-chunk io blocks of a shared arena: chunk k's at chunkIoAt + 2*k*IO_BYTES (first child) and + IO_BYTES (second). */
+  readonly chunkIoAt: number;
+  readonly slotAt: number;
+  readonly slotBytes: number;
+  readonly slots: number;
+  readonly bytes: number;
+}
+
+function arenaLayout(rows: number, stride: number, nFeatures: number, slots: number): ArenaLayout {
+  const ghAt = align16(rows * stride);
+  const rowsAt = ghAt + 16 * rows;
+  const tmpAt = rowsAt + 4 * rows;
+  const ioAt = align16(tmpAt + 4 * rows);
+  const featsAt = ioAt + IO_BYTES;
+  const nBinsAt = featsAt + 4 * stride;
+  const chunkIoAt = align16(nBinsAt + 4 * stride);
+  const slotAt = chunkIoAt + 2 * IO_BYTES * MAX_CHUNKS;
+  const slotBytes = stride * FEAT_BYTES;
+  return { rows, stride, nFeatures, ghAt, rowsAt, tmpAt, ioAt, featsAt, nBinsAt, chunkIoAt, slotAt, slotBytes, slots, bytes: slotAt + slots * slotBytes };
+}
+
+/** Features [f0, f1) of chunk k of `chunks` (contiguous, in order, sizes differing by at most one). */
+export function chunkFeatures(nFeatures: number, chunks: number, k: number): [number, number] {
+  return [Math.floor((k * nFeatures) / chunks), Math.floor(((k + 1) * nFeatures) / chunks)];
 }
 
 const align16 = (x: number): number => (x + 15) & ~15;
@@ -248,75 +316,64 @@ export class HistArena {
   readonly words: Uint32Array;
   readonly gh: Float64Array;
   readonly rowIdx: Int32Array;
+  /** The memory (shared for a pool's threads when created with `shared`). */
+  readonly memory: WasmMemory;
+  readonly layout: ArenaLayout;
   private readonly tmp: Int32Array;
   private readonly free: Float64Array[] = [];
-  private readonly buffer: ArrayBuffer;
-  private readonly ghAt: number;
-  private readonly rowsAt: number;
-  private readonly tmpAt: number;
-  /** Split-search scratch: io block, feature list, bin counts. */
-  private readonly ioAt: number;
-  private readonly featsAt: number;
-  private readonly nBinsAt: number;
+  private readonly buffer: ArrayBufferLike;
   private readonly io: Float64Array;
   private readonly ioI32: Int32Array;
   private readonly feats: Int32Array;
+  /** The chunks' io blocks (block b at float 16*b). */
+  private readonly chunkIo: Float64Array;
+  private readonly chunkIoI32: Int32Array;
+  private readonly k: Kernels;
   private lastFeatures: Int32Array | null = null;
 
-  private constructor(
-    mod: object,
-    rows: number,
-    private readonly stride: number,
-    private readonly nFeatures: number,
-    slots: number,
-    nBins: Int32Array,
-  ) {
-    const binsBytes = align16(rows * stride);
-    this.ghAt = binsBytes;
-    this.rowsAt = this.ghAt + 16 * rows;
-    this.tmpAt = this.rowsAt + 4 * rows;
-    this.ioAt = align16(this.tmpAt + 4 * rows);
-    this.featsAt = this.ioAt + 128;
-    this.nBinsAt = this.featsAt + 4 * stride;
-    const slotAt = align16(this.nBinsAt + 4 * stride);
-    const slotBytes = stride * FEAT_BYTES;
-    const memory = new wasmApi!.Memory({ initial: Math.ceil((slotAt + slots * slotBytes) / 65536) });
-    const ex = new wasmApi!.Instance(mod, { env: { mem: memory } }).exports;
-    this.histFn = ex.hist as HistFn;
-    this.subFn = ex.sub as SubFn;
-    this.partFn = ex.part as PartFn;
-    this.splitFn = ex.split as SplitFn;
-    this.buffer = memory.buffer;
+  private constructor(mod: object, layout: ArenaLayout, nBins: Int32Array, shared: boolean) {
+    this.layout = layout;
+    const { rows, stride, nFeatures } = layout;
+    const pages = Math.ceil(layout.bytes / 65536);
+    this.memory = new wasmApi!.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
+    this.k = instantiate(mod, this.memory);
+    this.buffer = this.memory.buffer;
     this.binsRow = new Uint8Array(this.buffer, 0, rows * stride);
     this.words = new Uint32Array(this.buffer, 0, (rows * stride) >> 2);
-    this.gh = new Float64Array(this.buffer, this.ghAt, 2 * rows);
-    this.rowIdx = new Int32Array(this.buffer, this.rowsAt, rows);
-    this.tmp = new Int32Array(this.buffer, this.tmpAt, rows);
-    this.io = new Float64Array(this.buffer, this.ioAt, 16);
-    this.ioI32 = new Int32Array(this.buffer, this.ioAt, 32);
-    this.feats = new Int32Array(this.buffer, this.featsAt, stride);
-    new Int32Array(this.buffer, this.nBinsAt, nFeatures).set(nBins);
-    for (let s = slots - 1; s >= 0; s--) this.free.push(new Float64Array(this.buffer, slotAt + s * slotBytes, stride * HIST_STRIDE));
+    this.gh = new Float64Array(this.buffer, layout.ghAt, 2 * rows);
+    this.rowIdx = new Int32Array(this.buffer, layout.rowsAt, rows);
+    this.tmp = new Int32Array(this.buffer, layout.tmpAt, rows);
+    this.io = new Float64Array(this.buffer, layout.ioAt, 16);
+    this.ioI32 = new Int32Array(this.buffer, layout.ioAt, 32);
+    this.feats = new Int32Array(this.buffer, layout.featsAt, stride);
+    this.chunkIo = new Float64Array(this.buffer, layout.chunkIoAt, (2 * MAX_CHUNKS * IO_BYTES) >> 3);
+    this.chunkIoI32 = new Int32Array(this.buffer, layout.chunkIoAt, (2 * MAX_CHUNKS * IO_BYTES) >> 2);
+    new Int32Array(this.buffer, layout.nBinsAt, nFeatures).set(nBins);
+    for (let s = layout.slots - 1; s >= 0; s--) this.free.push(new Float64Array(this.buffer, layout.slotAt + s * layout.slotBytes, stride * HIST_STRIDE));
   }
-
-  private readonly histFn: HistFn;
-  private readonly subFn: SubFn;
-  private readonly partFn: PartFn;
-  private readonly splitFn: SplitFn;
 
   /**
    * An arena for `rows` rows of `stride` code bytes (stride a multiple of 4), or
    * null when WebAssembly SIMD is unavailable, the matrix is too wide to unroll
-   * or the memory would pass 1 GiB.
+   * or the memory would pass 1 GiB. `shared`: a shared memory, for a HistogramPool.
    */
-  static create(rows: number, stride: number, nFeatures: number, slots: number, nBins: Int32Array): HistArena | null {
+  static create(rows: number, stride: number, nFeatures: number, slots: number, nBins: Int32Array, { shared = false }: { shared?: boolean } = {}): HistArena | null {
     if (nFeatures < 1 || nFeatures > MAX_UNROLLED_FEATURES) return null;
     // wide matrices get fewer slots (the rest of a tree's histograms are plain arrays)
     slots = Math.min(slots, Math.floor(MAX_SLOT_BYTES / (stride * FEAT_BYTES)));
-    const bytes = align16(rows * stride) + 24 * rows + 176 + 8 * stride + slots * stride * FEAT_BYTES;
-    if (slots < 1 || bytes > 2 ** 30) return null;
-    const mod = compile(nFeatures);
-    return mod ? new HistArena(mod, rows, stride, nFeatures, slots, nBins) : null;
+    if (slots < 1) return null;
+    const layout = arenaLayout(rows, stride, nFeatures, slots);
+    if (layout.bytes > 2 ** 30) return null;
+    const mod = compile(nFeatures, 1, shared);
+    return mod ? new HistArena(mod, layout, nBins, shared) : null;
+  }
+
+  /** Put `features` in the arena's feature list (the split search reads it there). */
+  setFeatures(features: Int32Array): void {
+    if (features !== this.lastFeatures) {
+      this.feats.set(features);
+      this.lastFeatures = features;
+    }
   }
 
   /**
@@ -325,32 +382,40 @@ export class HistArena {
    */
   findSplit(hist: Float64Array, features: Int32Array, G: number, H: number, p: SplitParams, out: SplitInfo): boolean {
     if (p.alpha !== 0 || !this.owns(hist)) return false;
-    if (features !== this.lastFeatures) {
-      this.feats.set(features);
-      this.lastFeatures = features;
-    }
-    const io = this.io;
-    io[0] = G;
-    io[1] = H;
-    io[2] = p.lambda;
-    io[3] = p.minChildWeight;
-    io[4] = (G * G) / (H + p.lambda);
-    this.splitFn(hist.byteOffset, this.featsAt, features.length, this.nBinsAt, this.ioAt);
-    const f = this.ioI32[20]!;
+    this.setFeatures(features);
+    writeSplitInput(this.io, 0, G, H, p);
+    this.k.split(hist.byteOffset, this.layout.featsAt, features.length, this.layout.nBinsAt, this.layout.ioAt);
     out.feature = -1;
     out.gain = 0;
-    if (f >= 0) {
-      out.feature = f;
-      out.bin = this.ioI32[21]!;
-      out.defaultLeft = this.ioI32[22] === 1;
-      out.gl = io[6]!;
-      out.hl = io[7]!;
-      out.gr = io[8]!;
-      out.hr = io[9]!;
-      out.gain = 0.5 * io[5]! - p.gamma;
-      if (out.gain <= 0) out.feature = -1;
-    }
+    if (this.ioI32[20]! >= 0) readSplitResult(this.io, this.ioI32, 0, p, out);
     return true;
+  }
+
+  /** Split inputs (node totals G, H) into the io blocks of chunks [0, chunks), child `c` (0 or 1). */
+  setChunkInputs(chunks: number, c: number, G: number, H: number, p: SplitParams): void {
+    for (let k = 0; k < chunks; k++) writeSplitInput(this.chunkIo, (2 * k + c) * (IO_BYTES >> 3), G, H, p);
+  }
+
+  /**
+   * The best of the chunks' splits for child `c`, as one findBestSplit over all their features in
+   * order would pick it: each chunk holds its first best over its (contiguous, in-order) features;
+   * the first chunk with the largest gain wins, as the first best does in one scan.
+   */
+  combineChunks(chunks: number, c: number, p: SplitParams, out: SplitInfo): void {
+    const io = this.chunkIo;
+    const ioI32 = this.chunkIoI32;
+    let best = -1;
+    let bestGain = 0;
+    for (let k = 0; k < chunks; k++) {
+      const b = (2 * k + c) * (IO_BYTES >> 3);
+      if (ioI32[2 * b + 20]! >= 0 && (best < 0 || io[b + 5]! > bestGain)) {
+        best = b;
+        bestGain = io[b + 5]!;
+      }
+    }
+    out.feature = -1;
+    out.gain = 0;
+    if (best >= 0) readSplitResult(io, ioI32, best, p, out);
   }
 
   /** A free histogram slot, or null when all are in use. */
@@ -365,19 +430,135 @@ export class HistArena {
 
   /** Histogram of rowIdx[start, end) over every feature into slot `hist` (zeroed first). */
   build(start: number, end: number, hist: Float64Array): void {
-    hist.fill(0, 0, this.nFeatures * HIST_STRIDE);
-    this.histFn(0, this.stride, this.rowsAt, start, end, this.ghAt, hist.byteOffset);
+    hist.fill(0, 0, this.layout.nFeatures * HIST_STRIDE);
+    this.k.hist(0, this.layout.stride, this.layout.rowsAt, start, end, this.layout.ghAt, hist.byteOffset);
   }
 
   /** Stable in-place partition of rowIdx[start, end) by code of feature f <= bin (missing left when missLeft); returns the first right index. */
   partition(start: number, end: number, f: number, bin: number, missLeft: boolean): number {
-    const l = this.partFn(0, this.stride, f, this.rowsAt, start, end, this.tmpAt, bin, missLeft ? 1 : 0);
+    const l = this.k.part(0, this.layout.stride, f, this.layout.rowsAt, start, end, this.layout.tmpAt, bin, missLeft ? 1 : 0);
     this.rowIdx.set(this.tmp.subarray(0, end - l), l);
     return l;
   }
 
   /** parent -= child over slot entries [from, to) (float indices, even). */
   sub(parent: Float64Array, child: Float64Array, from: number, to: number): void {
-    if (to > from) this.subFn(parent.byteOffset + 8 * from, child.byteOffset + 8 * from, 8 * (to - from));
+    if (to > from) this.k.sub(parent.byteOffset + 8 * from, child.byteOffset + 8 * from, 8 * (to - from));
+  }
+}
+
+/** io block at float index `b`: G, H, lambda, minChildWeight and the parent's score, as findBestSplit computes it (alpha 0). */
+function writeSplitInput(io: Float64Array, b: number, G: number, H: number, p: SplitParams): void {
+  io[b] = G;
+  io[b + 1] = H;
+  io[b + 2] = p.lambda;
+  io[b + 3] = p.minChildWeight;
+  io[b + 4] = (G * G) / (H + p.lambda);
+}
+
+/** The split the search left in io block `b` (a feature was found), finished as findBestSplit does. */
+function readSplitResult(io: Float64Array, ioI32: Int32Array, b: number, p: SplitParams, out: SplitInfo): void {
+  out.feature = ioI32[2 * b + 20]!;
+  out.bin = ioI32[2 * b + 21]!;
+  out.defaultLeft = ioI32[2 * b + 22] === 1;
+  out.gl = io[b + 6]!;
+  out.hl = io[b + 7]!;
+  out.gr = io[b + 8]!;
+  out.hr = io[b + 9]!;
+  out.gain = 0.5 * io[b + 5]! - p.gamma;
+  if (out.gain <= 0) out.feature = -1;
+}
+
+/**
+ * One thread's kernels on a shared arena: for any chunk of the features, that chunk of a
+ * node's histogram, sibling subtraction and split searches. The pool's calling thread and
+ * each of its workers holds one, on the same memory, and they share out a node's chunks.
+ */
+export class ArenaChunks {
+  private readonly hist: HistFn[];
+  private readonly sub: SubFn;
+  private readonly splitFn: SplitFn;
+  private readonly mem: Float64Array;
+  private readonly memI32: Int32Array;
+  /** Bytes of each feature's value bins (the grower's subtract: min(nBins, MISSING) pairs). */
+  private readonly subBytes: Int32Array;
+  private readonly bounds: Int32Array;
+
+  constructor(
+    memory: WasmMemory,
+    private readonly layout: ArenaLayout,
+    readonly chunks: number,
+  ) {
+    if (!(chunks >= 1 && chunks <= MAX_CHUNKS)) throw new Error(`ArenaChunks: chunks must be in 1..${MAX_CHUNKS} (got ${chunks})`);
+    const mod = compile(layout.nFeatures, chunks, true);
+    if (!mod) throw new Error('ArenaChunks: WebAssembly SIMD kernels unavailable');
+    const ex = new wasmApi!.Instance(mod, { env: { mem: memory } }).exports;
+    this.sub = ex.sub as SubFn;
+    this.splitFn = ex.split as SplitFn;
+    this.hist = Array.from({ length: chunks }, (_, c) => ex[`hist${c}`] as HistFn);
+    this.mem = new Float64Array(memory.buffer, 0, layout.bytes >> 3);
+    this.memI32 = new Int32Array(memory.buffer, 0, layout.bytes >> 2);
+    const nBins = this.memI32.subarray(layout.nBinsAt >> 2, (layout.nBinsAt >> 2) + layout.nFeatures);
+    this.subBytes = Int32Array.from(nBins, (b) => 16 * Math.min(b, MISSING));
+    this.bounds = Int32Array.from({ length: chunks + 1 }, (_, c) => (c < chunks ? chunkFeatures(layout.nFeatures, chunks, c)[0] : layout.nFeatures));
+  }
+
+  /** Chunk k's io block for child c. */
+  static ioAt(layout: ArenaLayout, k: number, c: number): number {
+    return layout.chunkIoAt + (2 * k + c) * IO_BYTES;
+  }
+
+  /** Chunk c of slot `hist` (byte offset): zeroed, then the histogram of rowIdx[start, end). */
+  private histogram(c: number, start: number, end: number, hist: number): void {
+    const f0 = this.bounds[c]!;
+    const f1 = this.bounds[c + 1]!;
+    this.mem.fill(0, (hist + f0 * FEAT_BYTES) >> 3, (hist + f1 * FEAT_BYTES) >> 3);
+    this.hist[c]!(0, this.layout.stride, this.layout.rowsAt, start, end, this.layout.ghAt, hist);
+  }
+
+  /** Split search over chunk c's features on slot `hist`, into its io block for child `child` (inputs already there). */
+  private split(c: number, hist: number, child: number): void {
+    const f0 = this.bounds[c]!;
+    const { layout } = this;
+    this.splitFn(hist, layout.featsAt + 4 * f0, this.bounds[c + 1]! - f0, layout.nBinsAt, ArenaChunks.ioAt(layout, c, child));
+  }
+
+  /** Chunk c of a root: histogram of rowIdx[start, end) into `hist`, then its split search (child 0). */
+  root(c: number, start: number, end: number, hist: number): void {
+    if (this.bounds[c + 1] === this.bounds[c]) {
+      this.memI32[(ArenaChunks.ioAt(this.layout, c, 0) >> 2) + 20] = -1;
+      return;
+    }
+    this.histogram(c, start, end, hist);
+    this.split(c, hist, 0);
+  }
+
+  /**
+   * Chunk c of a split's children: histogram of the smaller child's rows rowIdx[start, end) into
+   * `small`, `parent -= small` (the parent's slot becomes the larger child's), then both split
+   * searches (small: child 0, large: child 1).
+   */
+  children(c: number, start: number, end: number, small: number, parent: number): void {
+    const f0 = this.bounds[c]!;
+    const f1 = this.bounds[c + 1]!;
+    if (f1 === f0) {
+      this.memI32[(ArenaChunks.ioAt(this.layout, c, 0) >> 2) + 20] = -1;
+      this.memI32[(ArenaChunks.ioAt(this.layout, c, 1) >> 2) + 20] = -1;
+      return;
+    }
+    this.histogram(c, start, end, small);
+    const mem = this.mem;
+    const miss = MISSING * 2;
+    for (let f = f0; f < f1; f++) {
+      const off = f * FEAT_BYTES;
+      const bytes = this.subBytes[f]!;
+      if (bytes > 0) this.sub(parent + off, small + off, bytes);
+      const pi = ((parent + off) >> 3) + miss;
+      const ci = ((small + off) >> 3) + miss;
+      mem[pi] -= mem[ci]!;
+      mem[pi + 1] -= mem[ci + 1]!;
+    }
+    this.split(c, small, 0);
+    this.split(c, parent, 1);
   }
 }
