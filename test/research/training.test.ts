@@ -5,10 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/store/sqliteStore.ts';
 import type { Store } from '../../src/adapters/store/store.ts';
 import { barAt, sliceSeries } from '../../src/core/bar.ts';
-import { InlineQueue } from '../../src/research/jobs/inlineQueue.ts';
-import { customGrid } from '../../src/research/sweep/grid.ts';
-import { runSweep, type SweepSummary } from '../../src/research/sweep/runSweep.ts';
-import { createSweep } from '../../src/research/sweep/sweepStore.ts';
 import { trainingFeatures } from '../../src/research/training/features.ts';
 import { trainingFolds, truncate } from '../../src/research/training/fitFold.ts';
 import { tradeLabels } from '../../src/research/training/tradeLabels.ts';
@@ -29,10 +25,8 @@ import { ModelRegistry } from '../../src/ml/artifacts/registry.ts';
 import { gbdtFromJson, gbdtPredict, trainGbdt, type GbdtJson } from '../../src/ml/tree/gbdt.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { SampleProvider } from '../../src/data/providers/sample.ts';
-import { buildModel } from '../../src/strategy/models/buildModel.ts';
 import { tradedSymbol } from '../../src/strategy/models/modelSpec.ts';
-import { createModel } from '../../src/strategy/models/modelStore.ts';
-import { findPack } from '../../src/strategy/packs/load.ts';
+import { trendkeeperSweep } from '../support/trendkeeperSweep.ts';
 
 /** A small grid keeps these tests to seconds; the default grid runs once, in the first test. */
 const SMALL = { n_estimators: [10, 20], max_depth: [2, 3], learning_rate: [0.1] };
@@ -44,15 +38,10 @@ let failRank: number;
 
 beforeAll(async () => {
   store = await openSqliteStore(':memory:');
-  // trendkeeper on one year of the bundled TTRC daily bars: a lenient custom grid gives PASS, MARGINAL and FAIL rows.
-  const spec = buildModel(findPack('trendkeeper').pack, { name: 'tk' });
-  const m = await createModel(store, 'u', spec);
-  const combos = customGrid(spec.params, { grid: { threshold: [0.5, 0.6], top_pct: [0.3, 0.5], hold_days: [2, 3, 5], entry_type: ['level'] } }, spec.instrument, 3);
-  const sw = await createSweep(store, 'u', m.id, spec, { mode: 'custom', combos, walkForward: null, blocks: 12 }, []);
-  const lb = ((await runSweep(store, new InlineQueue(), sw.id)).summary as SweepSummary).leaderboard;
-  sweepId = sw.id;
-  passRanks = lb.rows.filter((r) => r.status !== 'FAIL').map((r) => r.rank);
-  failRank = lb.rows.find((r) => r.status === 'FAIL')!.rank;
+  const sweep = await trendkeeperSweep(store);
+  sweepId = sweep.sweepId;
+  passRanks = sweep.rows.filter((r) => r.status !== 'FAIL').map((r) => r.rank);
+  failRank = sweep.rows.find((r) => r.status === 'FAIL')!.rank;
   expect(passRanks.length).toBeGreaterThanOrEqual(6);
 });
 afterAll(() => store.close());

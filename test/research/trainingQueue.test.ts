@@ -7,18 +7,13 @@ import type { Store } from '../../src/adapters/store/store.ts';
 import { InlineQueue } from '../../src/research/jobs/inlineQueue.ts';
 import { runJobTask } from '../../src/research/jobs/jobTask.ts';
 import { ThreadQueue } from '../../src/research/jobs/threadQueue.ts';
-import { customGrid } from '../../src/research/sweep/grid.ts';
-import { runSweep, type SweepSummary } from '../../src/research/sweep/runSweep.ts';
-import { createSweep } from '../../src/research/sweep/sweepStore.ts';
 import { newTraining, type TrainingRequest } from '../../src/research/training/newTraining.ts';
 import { cancelTraining } from '../../src/research/training/publishTraining.ts';
 import { runTraining, type RunTrainingOptions, type TrainingResult } from '../../src/research/training/runTraining.ts';
 import { TrainingRunner } from '../../src/research/training/trainingRunner.ts';
 import { getTraining, loadFolds, type TrainingRecord } from '../../src/research/training/trainingStore.ts';
 import { gridPoints } from '../../src/research/training/trainingGrid.ts';
-import { buildModel } from '../../src/strategy/models/buildModel.ts';
-import { createModel } from '../../src/strategy/models/modelStore.ts';
-import { findPack } from '../../src/strategy/packs/load.ts';
+import { trendkeeperSweep } from '../support/trendkeeperSweep.ts';
 
 /** The grid of test/research/training.test.ts: seconds, not minutes. */
 const SMALL = { n_estimators: [10, 20], max_depth: [2, 3], learning_rate: [0.1] };
@@ -31,13 +26,9 @@ const threads = new ThreadQueue(2);
 
 beforeAll(async () => {
   store = await openSqliteStore(':memory:');
-  const spec = buildModel(findPack('trendkeeper').pack, { name: 'tk' });
-  const m = await createModel(store, 'u', spec);
-  const combos = customGrid(spec.params, { grid: { threshold: [0.5, 0.6], top_pct: [0.3, 0.5], hold_days: [2, 3, 5], entry_type: ['level'] } }, spec.instrument, 3);
-  const sw = await createSweep(store, 'u', m.id, spec, { mode: 'custom', combos, walkForward: null, blocks: 12 }, []);
-  const lb = ((await runSweep(store, new InlineQueue(), sw.id)).summary as SweepSummary).leaderboard;
-  sweepId = sw.id;
-  pass = lb.rows.filter((r) => r.status !== 'FAIL').map((r) => r.rank);
+  const sweep = await trendkeeperSweep(store);
+  sweepId = sweep.sweepId;
+  pass = sweep.rows.filter((r) => r.status !== 'FAIL').map((r) => r.rank);
 });
 afterAll(async () => {
   await threads.close();
