@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Tensor } from '../../src/ml/nn/index.ts';
+import { GradWorker } from '../../src/rl/agents/gradWorker.ts';
 import { PpoAgent } from '../../src/rl/agents/ppoAgent.ts';
 import { Action } from '../../src/rl/env/actions.ts';
 import { TradingEnv } from '../../src/rl/env/tradingEnv.ts';
@@ -77,6 +79,18 @@ describe('PPO', () => {
     expect(await run(true)).toEqual(two);
     const maxDiff = one.reduce((m, v, i) => Math.max(m, Math.abs(v - two[i]!)), 0);
     expect(maxDiff).toBeLessThan(1e-4);
+  });
+
+  it('a gradient worker that fails says why instead of blocking the trainer', async () => {
+    // One parameter where the replica has eight: the worker's copy fails and the trainer gets the message.
+    const w = new GradWorker({ obsDim: 3, numActions: 5, hidden: 4, dtype: 'float32', coefs: { clip: 0.2, vfCoef: 0.5, entCoef: 0.01 } }, [new Tensor(new Float32Array(4), [4])], 4);
+    try {
+      w.shareRollout({ obs: new Float32Array(4), chunkStates: new Float32Array(8), actions: new Int32Array(1), logp: new Float64Array(1), adv: new Float64Array(1), returns: new Float64Array(1) }, { N: 1, L: 1, D: 3, S: 8, dtype: 'float32' });
+      w.start([new Tensor(new Float32Array(4), [4])], new Int32Array([0]), 0, 1);
+      expect(() => w.finish()).toThrow(/gradient worker: /);
+    } finally {
+      await w.close();
+    }
   });
 
   it('beats a random policy by a wide margin on held-out real data', async () => {

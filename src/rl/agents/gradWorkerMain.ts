@@ -1,37 +1,59 @@
-/** Worker side of `GradWorker`: a policy replica that computes PPO gradients for half a minibatch cut from the shared rollout. */
-import { parentPort, workerData } from 'node:worker_threads';
+/**
+ * Worker side of `GradWorker`: a policy replica that computes PPO gradients for half a
+ * minibatch cut from the shared rollout. It waits in Atomics.wait for a request, drains the
+ * rollout announcements from its port, computes, writes gradients and statistics into shared
+ * memory and signals back; it leaves the loop when told to quit.
+ */
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Rng } from '../../core/rng.ts';
-import type { Data } from '../../ml/nn/index.ts';
-import type { ReplicaSpec, RolloutDims } from './gradWorker.ts';
+import { CTRL, type ReplicaSpec, type RolloutDims, SCALARS, type SharedBlocks } from './gradWorker.ts';
 import { LstmPolicy } from './lstmPolicy.ts';
-import { type LossCoefs, type RolloutView, assembleMinibatch, ppoLossBackward } from './ppoLoss.ts';
+import { type RolloutView, assembleMinibatch, ppoLossBackward } from './ppoLoss.ts';
 
-const spec = workerData as ReplicaSpec;
+const { spec, blocks } = workerData as { spec: ReplicaSpec; blocks: SharedBlocks };
+const { ctrl, scalars, port } = blocks;
 const policy = new LstmPolicy({ obsDim: spec.obsDim, numActions: spec.numActions, hidden: spec.hidden, dtype: spec.dtype, rng: new Rng(0) });
 const params = policy.parameters();
 let roll: RolloutView | null = null;
 let dims: RolloutDims | null = null;
 
-type Msg = { rollout: RolloutView; dims: RolloutDims } | { params: Data[]; chunks: Int32Array; mu: number; sd: number; coefs: LossCoefs };
+/** One request: the half-minibatch named by the shared chunk ids, at the shared parameters. */
+function serve(): void {
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    const msg = m.message as { rollout: RolloutView; dims: RolloutDims };
+    roll = msg.rollout;
+    dims = msg.dims;
+  }
+  if (roll === null || dims === null) throw new Error('no rollout shared yet');
+  params.forEach((p, k) => {
+    p.data.set(blocks.params[k]!);
+    p.grad = null;
+  });
+  const { N, L, D, S, dtype } = dims;
+  const chunks = blocks.chunks.subarray(0, Atomics.load(ctrl, CTRL.CHUNKS));
+  const mb = assembleMinibatch(roll, chunks, 0, chunks.length, N, L, D, S, dtype, scalars[SCALARS.MU]!, scalars[SCALARS.SD]!);
+  const stats = ppoLossBackward(policy, mb, { clip: scalars[SCALARS.CLIP]!, vfCoef: scalars[SCALARS.VF]!, entCoef: scalars[SCALARS.ENT]! });
+  params.forEach((p, k) => blocks.grads[k]!.set(p.grad!.data));
+  scalars[SCALARS.POLICY] = stats.policyLoss;
+  scalars[SCALARS.VALUE] = stats.valueLoss;
+  scalars[SCALARS.ENTROPY] = stats.entropy;
+  scalars[SCALARS.KL] = stats.kl;
+}
 
-parentPort!.on('message', (m: Msg) => {
-  if ('rollout' in m) {
-    roll = m.rollout;
-    dims = m.dims;
-    return;
-  }
+// From 0, not the current value: the trainer may have sent its first request before this thread started.
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, CTRL.REQUEST, seen);
+  seen = Atomics.load(ctrl, CTRL.REQUEST);
+  if (Atomics.load(ctrl, CTRL.QUIT) === 1) break;
   try {
-    if (roll === null || dims === null) throw new Error('no rollout shared yet');
-    params.forEach((p, k) => {
-      p.data.set(m.params[k]!);
-      p.grad = null;
-    });
-    const { N, L, D, S, dtype } = dims;
-    const mb = assembleMinibatch(roll, m.chunks, 0, m.chunks.length, N, L, D, S, dtype, m.mu, m.sd);
-    const stats = ppoLossBackward(policy, mb, m.coefs);
-    const grads = params.map((p) => p.grad!.data);
-    parentPort!.postMessage({ grads, stats }, grads.map((g) => g.buffer as ArrayBuffer));
+    serve();
+    Atomics.store(ctrl, CTRL.STATUS, 0);
   } catch (e) {
-    parentPort!.postMessage({ error: (e as Error).message });
+    Atomics.store(ctrl, CTRL.STATUS, 1);
+    port.postMessage({ error: (e as Error).message });
   }
-});
+  Atomics.store(ctrl, CTRL.DONE, seen);
+  Atomics.notify(ctrl, CTRL.DONE);
+}
+port.close();

@@ -128,7 +128,7 @@ export class Ppo {
     if (this.o.parallelGradients) {
       const spec = (policy as unknown as Partial<LstmPolicy>).replicaSpec?.();
       if (!spec) throw new BadInputError('parallelGradients needs an LSTM policy');
-      this.grads = new GradWorker({ ...spec, coefs: this.coefs() });
+      this.grads = new GradWorker({ ...spec, coefs: this.coefs() }, policy.parameters(), this.o.minibatchChunks);
     }
   }
 
@@ -263,9 +263,9 @@ export class Ppo {
           // Two halves on two threads; the worker cuts its half from the shared rollout itself.
           // The mean loss over the minibatch is the mean of the halves' means.
           const h = M >> 1;
-          const far = this.grads.start(params, chunks.subarray(b0 + h, b0 + M), mu, sd, this.coefs());
+          this.grads.start(params, chunks.subarray(b0 + h, b0 + M), mu, sd, this.coefs());
           const near = ppoLossBackward(this.policy, assembleMinibatch(roll, chunks, b0, b0 + h, N, L, D, S, this.policy.dtype, mu, sd), this.coefs());
-          const other = await far;
+          const other = this.grads.finish();
           params.forEach((p, k) => {
             const g = p.grad!.data;
             const o = other.grads[k]!;
