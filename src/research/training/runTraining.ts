@@ -242,11 +242,11 @@ export async function runTraining(store: Store, id: string, opts: RunTrainingOpt
   try {
     // Every (configuration, fold) not saved yet, in plan order.
     const results: (FoldResult | undefined)[][] = plan.configs.map((_, c) => Array.from({ length: plan.folds }, (_, k) => saved.get(`${c}:${k}`)));
-    const todo: [number, number][] = [];
-    for (const [c, r] of results.entries()) for (const [k, have] of r.entries()) if (!have) todo.push([c, k]);
+    const outstanding: [number, number][] = [];
+    for (const [c, r] of results.entries()) for (const [k, have] of r.entries()) if (!have) outstanding.push([c, k]);
     phase = 'running';
-    await inLanes(todo.length, units.lanes, abort.signal, async (i, signal) => {
-      const [c, k] = todo[i]!;
+    await inLanes(outstanding.length, units.lanes, abort.signal, async (i, signal) => {
+      const [c, k] = outstanding[i]!;
       const res = await units.fold(c, k, signal);
       if (!res) return false;
       await saveFold(store, id, c, res);
